@@ -1,0 +1,34 @@
+/** OpenAI-compatible providers configured from the environment: `<PREFIX>_API_KEY` / `<PREFIX>_BASE_URL`. */
+export interface KnownProvider {
+  id: string;
+  envPrefix: string;
+  defaultBaseUrl: string;
+  /** Local servers need no key and are enabled only when their base URL is set. */
+  local: boolean;
+}
+
+export const knownProviders: readonly KnownProvider[] = [
+  { id: "openai", envPrefix: "OPENAI", defaultBaseUrl: "https://api.openai.com/v1", local: false },
+  { id: "groq", envPrefix: "GROQ", defaultBaseUrl: "https://api.groq.com/openai/v1", local: false },
+  { id: "together", envPrefix: "TOGETHER", defaultBaseUrl: "https://api.together.xyz/v1", local: false },
+  {
+    id: "fireworks",
+    envPrefix: "FIREWORKS",
+    defaultBaseUrl: "https://api.fireworks.ai/inference/v1",
+    local: false,
+  },
+  { id: "deepseek", envPrefix: "DEEPSEEK", defaultBaseUrl: "https://api.deepseek.com/v1", local: false },
+  { id: "moonshot", envPrefix: "MOONSHOT", defaultBaseUrl: "https://api.moonshot.ai/v1", local: false },
+  { id: "mistral", envPrefix: "MISTRAL", defaultBaseUrl: "https://api.mistral.ai/v1", local: false },
+  { id: "xai", envPrefix: "XAI", defaultBaseUrl: "https://api.x.ai/v1", local: false },
+  { id: "openrouter", envPrefix: "OPENROUTER", defaultBaseUrl: "https://openrouter.ai/api/v1", local: false },
+  {
+    id: "deepinfra",
+    envPrefix: "DEEPINFRA",
+    defaultBaseUrl: "https://api.deepinfra.com/v1/openai",
+    local: false,
+  },
+  { id: "cerebras", envPrefix: "CEREBRAS", defaultBaseUrl: "https://api.cerebras.ai/v1", local: false },
+  { id: "ollama", envPrefix: "OLLAMA", defaultBaseUrl: "http://127.0.0.1:11434/v1", local: true },
+  { id: "vllm", envPrefix: "VLLM", defaultBaseUrl: "http://127.0.0.1:8000/v1", local: true },
+];

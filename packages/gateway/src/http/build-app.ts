@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import Fastify, { type FastifyInstance } from "fastify";
+import { GatewayError } from "@aigateway/protocol";
+import type { KeyService } from "../accounts/key-service.ts";
+import type { Catalog } from "../catalog/catalog.ts";
+import type { ChatService } from "../chat/chat-service.ts";
+import type { EmbeddingService } from "../embeddings/embedding-service.ts";
+import type { ProviderRegistry } from "../routing/provider-registry.ts";
+import type { Storage } from "../storage/storage.ts";
+import type { UsageWriter } from "../usage/usage-writer.ts";
+import { createErrorHandler, type Logger } from "./error-response.ts";
+import { createAuthenticateHook } from "./middleware/authenticate.ts";
+import { registerChatCompletionsRoute } from "./routes/chat-completions-route.ts";
+import { registerEmbeddingsRoute } from "./routes/embeddings-route.ts";
+import { registerPublicRoutes } from "./routes/public-routes.ts";
+import { registerKeysRoutes } from "./routes/keys-routes.ts";
+import { registerModelsRoutes } from "./routes/models-route.ts";
+import { registerUsageRoutes } from "./routes/usage-routes.ts";
+
+export interface AppDependencies {
+  bodyLimitBytes: number;
+  storage: Storage;
+  catalog: Catalog;
+  providers: ProviderRegistry;
+  keys: KeyService;
+  chat: ChatService;
+  embeddings: EmbeddingService;
+  usage: UsageWriter;
+  log: Logger;
+}
+
+const requestIdPattern = /^[\w.:-]{1,128}$/;
+
+function readRequestId(header: string | string[] | undefined): string {
+  return typeof header === "string" && requestIdPattern.test(header)
+    ? header
+    : `req_${randomUUID().replaceAll("-", "")}`;
+}
+
+/** The only place that knows Fastify: wires hooks, parsers, the error renderer and the routes. */
+export function buildApp(dependencies: AppDependencies): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: dependencies.bodyLimitBytes,
+    genReqId: (request) => readRequestId(request.headers["x-request-id"]),
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  });
+
+  app.decorateRequest("principal", null);
+  app.decorateRequest("startedAt", 0);
+  // Plain JSON.parse: bodies are validated by zod right after, so the prototype-poisoning scan of the
+  // default parser is redundant work on every request.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    if (typeof body !== "string" || body.length === 0) {
+      done(
+        new GatewayError("invalid_request", {
+          message: "The request body is empty; expected a JSON object.",
+        }),
+      );
+      return;
+    }
+    try {
+      done(null, JSON.parse(body));
+    } catch (error) {
+      done(
+        new GatewayError("invalid_request", {
+          message: `The request body is not valid JSON: ${(error as Error).message}`,
+        }),
+      );
+    }
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    request.startedAt = performance.now();
+    void reply.header("x-request-id", request.id);
+  });
+  app.setErrorHandler(createErrorHandler(dependencies.log));
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({
+      error: {
+        message: `No route for ${request.method} ${request.url.split("?")[0] ?? ""}.`,
+        type: "not_found_error",
+        code: 404,
+        param: null,
+      },
+    });
+  });
+
+  registerPublicRoutes(app, dependencies.storage);
+  void app.register(async (authenticated) => {
+    authenticated.addHook("preHandler", createAuthenticateHook(dependencies.keys));
+    registerChatCompletionsRoute(authenticated, dependencies.chat);
+    registerEmbeddingsRoute(authenticated, dependencies.embeddings);
+    registerModelsRoutes(authenticated, dependencies.catalog, dependencies.providers);
+    registerKeysRoutes(authenticated, dependencies.keys);
+    registerUsageRoutes(authenticated, dependencies.storage.usage, dependencies.usage);
+  });
+  return app;
+}

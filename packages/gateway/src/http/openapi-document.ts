@@ -1,0 +1,323 @@
+import { z } from "zod";
+import { chatRequestSchema } from "./validation/chat-request-schema.ts";
+import { createKeySchema } from "./validation/create-key-schema.ts";
+import { embeddingRequestSchema } from "./validation/embedding-request-schema.ts";
+
+// The OpenAPI 3.1 description of what this gateway serves. Request bodies come from the same zod
+// schemas that validate them, so the document cannot drift from what the server accepts.
+
+function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown>;
+  return rest;
+}
+
+const reference = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ "application/json": { schema } });
+
+const errorResponse = (description: string) => ({
+  description,
+  headers: { "x-request-id": { $ref: "#/components/headers/RequestId" } },
+  content: json(reference("Error")),
+});
+
+const commonErrors = {
+  "400": errorResponse("Invalid request (the `param` names the field)"),
+  "401": errorResponse("Missing, unknown or revoked API key"),
+  "413": errorResponse("Request body too large"),
+};
+
+const providerErrors = {
+  "404": errorResponse("Unknown model (`model_not_found`, with suggestions)"),
+  "429": errorResponse("The provider rate-limited the request (Retry-After when the provider sent one)"),
+  "502": errorResponse("The provider failed or could not be reached"),
+  "503": errorResponse("No provider serving this model is configured (names the variable to set)"),
+  "504": errorResponse("The provider timed out"),
+};
+
+const successHeaders = {
+  "x-request-id": { $ref: "#/components/headers/RequestId" },
+  "x-cost-cents": {
+    description: "Cost of the request in US cents, up to 6 decimals (non-streamed answers).",
+    schema: { type: "string" },
+  },
+  "x-aig-provider": { description: "The provider that served the request.", schema: { type: "string" } },
+  "x-aig-warning": {
+    description: "Parameters dropped because the model does not support them.",
+    schema: { type: "string" },
+  },
+};
+
+const requestHeaders = [
+  {
+    name: "x-aig-tag",
+    in: "header",
+    required: false,
+    description: "Cost-attribution label, 1–64 printable ASCII characters.",
+    schema: { type: "string", maxLength: 64 },
+  },
+  { $ref: "#/components/parameters/RequestIdHeader" },
+];
+
+const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
+
+export function buildOpenApiDocument(version: string): Record<string, unknown> {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "AIgateway",
+      version,
+      description:
+        "An OpenAI-compatible gateway in front of many model providers. Errors use the OpenAI envelope.",
+    },
+    security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+    paths: {
+      "/v1/chat/completions": {
+        post: {
+          summary: "Create a chat completion (JSON, or server-sent events with `stream: true`)",
+          parameters: requestHeaders,
+          requestBody: { required: true, content: json(reference("ChatCompletionRequest")) },
+          responses: {
+            "200": {
+              description:
+                'A `chat.completion`, or an SSE stream of `chat.completion.chunk` ending with a usage chunk and `[DONE]`; a failure after the stream started arrives as a `data: {"error": …}` event.',
+              headers: successHeaders,
+              content: { "application/json": { schema: { type: "object" } }, "text/event-stream": {} },
+            },
+            ...commonErrors,
+            ...providerErrors,
+          },
+        },
+      },
+      "/v1/embeddings": {
+        post: {
+          summary: "Create embeddings",
+          parameters: requestHeaders,
+          requestBody: { required: true, content: json(reference("EmbeddingRequest")) },
+          responses: {
+            "200": { description: "An OpenAI embeddings list with `usage.cost`", headers: successHeaders },
+            ...commonErrors,
+            ...providerErrors,
+          },
+        },
+      },
+      "/v1/models": {
+        get: {
+          summary: "List the catalog",
+          responses: {
+            "200": {
+              description: "OpenAI list of models with modality, context window, pricing, capabilities",
+              content: json({
+                type: "object",
+                properties: { object: { const: "list" }, data: { type: "array", items: reference("Model") } },
+              }),
+            },
+            "401": commonErrors["401"],
+          },
+        },
+      },
+      "/v1/models/{lab}/{model}": {
+        get: {
+          summary: "Get one model by its slug",
+          parameters: [
+            { name: "lab", in: "path", required: true, schema: { type: "string" } },
+            { name: "model", in: "path", required: true, schema: { type: "string" } },
+          ],
+          responses: {
+            "200": { description: "The model", content: json(reference("Model")) },
+            "401": commonErrors["401"],
+            "404": errorResponse("Unknown model"),
+          },
+        },
+      },
+      "/v1/keys": {
+        post: {
+          summary: "Mint a key for the calling account (owner keys only); the plaintext is returned once",
+          requestBody: { required: false, content: json(reference("CreateKeyRequest")) },
+          responses: {
+            "201": { description: "The key, with `key` (plaintext)", content: json(reference("ApiKey")) },
+            ...commonErrors,
+            "403": errorResponse("Not an owner key"),
+          },
+        },
+        get: {
+          summary: "List the account's keys (without secrets)",
+          responses: {
+            "200": {
+              description: "Keys",
+              content: json({
+                type: "object",
+                properties: { data: { type: "array", items: reference("ApiKey") } },
+              }),
+            },
+            "401": commonErrors["401"],
+            "403": errorResponse("Not an owner key"),
+          },
+        },
+      },
+      "/v1/keys/{id}": {
+        delete: {
+          summary: "Revoke a key; effective on its next request",
+          parameters: [idParameter],
+          responses: {
+            "200": { description: '`{id, object: "api_key", deleted: true}`' },
+            "401": commonErrors["401"],
+            "403": errorResponse("Not an owner key"),
+            "404": errorResponse("No such key in this account"),
+          },
+        },
+      },
+      "/v1/keys/{id}/rotate": {
+        post: {
+          summary:
+            "Mint a successor; the old key works until the new one is first used (`key.rotated` event)",
+          parameters: [idParameter],
+          responses: {
+            "201": {
+              description: "The new key, with `key` and `replaces`",
+              content: json(reference("ApiKey")),
+            },
+            "401": commonErrors["401"],
+            "403": errorResponse("Not an owner key"),
+            "404": errorResponse("No such active key in this account"),
+          },
+        },
+      },
+      "/v1/usage/recent": {
+        get: {
+          summary: "The account's latest requests",
+          parameters: [
+            {
+              name: "limit",
+              in: "query",
+              required: false,
+              schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
+            },
+          ],
+          responses: {
+            "200": {
+              description: "Usage rows, newest first",
+              content: json({
+                type: "object",
+                properties: { data: { type: "array", items: reference("UsageRow") } },
+              }),
+            },
+            "400": commonErrors["400"],
+            "401": commonErrors["401"],
+          },
+        },
+      },
+      "/health": {
+        get: { summary: "Liveness", security: [], responses: { "200": { description: '`{status: "ok"}`' } } },
+      },
+      "/ready": {
+        get: {
+          summary: "Readiness: storage answers",
+          security: [],
+          responses: { "200": { description: "Ready" }, "503": { description: "Storage unreachable" } },
+        },
+      },
+      "/openapi.json": {
+        get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "`Authorization: Bearer sk-aig-…`" },
+        apiKeyHeader: { type: "apiKey", in: "header", name: "x-api-key" },
+      },
+      headers: {
+        RequestId: {
+          description: "The client's X-Request-Id, or one generated.",
+          schema: { type: "string" },
+        },
+      },
+      parameters: {
+        RequestIdHeader: {
+          name: "X-Request-Id",
+          in: "header",
+          required: false,
+          description: "Correlation id echoed back in `x-request-id` and stored in the usage log.",
+          schema: { type: "string", maxLength: 128 },
+        },
+      },
+      schemas: {
+        ChatCompletionRequest: toJsonSchema(chatRequestSchema),
+        EmbeddingRequest: toJsonSchema(embeddingRequestSchema),
+        CreateKeyRequest: toJsonSchema(createKeySchema),
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["message", "type", "code", "param"],
+              properties: {
+                message: { type: "string" },
+                type: { type: "string" },
+                code: { type: "integer", description: "The HTTP status" },
+                param: { type: ["string", "null"] },
+              },
+            },
+          },
+        },
+        Model: {
+          type: "object",
+          properties: {
+            id: { type: "string", examples: ["openai/gpt-4o-mini"] },
+            object: { const: "model" },
+            created: { type: "integer" },
+            owned_by: { type: "string" },
+            name: { type: "string" },
+            modality: { enum: ["text", "embedding"] },
+            context_window: { type: "integer" },
+            max_output_tokens: { type: "integer" },
+            capabilities: { type: "array", items: { type: "string" } },
+            pricing: {
+              type: ["object", "null"],
+              description: "USD per 1M tokens as decimal strings, with source and as-of date",
+            },
+            providers: { type: "array", items: { type: "object" } },
+            available: { type: "boolean", description: "A provider serving it is configured" },
+          },
+        },
+        ApiKey: {
+          type: "object",
+          properties: {
+            id: { type: "string" },
+            object: { const: "api_key" },
+            name: { type: "string" },
+            prefix: { type: "string" },
+            role: { enum: ["owner", "member"] },
+            created_at: { type: "integer" },
+            last_used_at: { type: ["integer", "null"] },
+            revoked_at: { type: ["integer", "null"] },
+            key: { type: "string", description: "Plaintext, only when minted" },
+          },
+        },
+        UsageRow: {
+          type: "object",
+          properties: {
+            request_id: { type: "string" },
+            endpoint: { type: "string" },
+            model: { type: ["string", "null"] },
+            provider: { type: ["string", "null"] },
+            status: { type: "integer" },
+            error_type: { type: ["string", "null"] },
+            stream: { type: "boolean" },
+            latency_ms: { type: "integer" },
+            ttft_ms: { type: ["integer", "null"] },
+            prompt_tokens: { type: "integer" },
+            completion_tokens: { type: "integer" },
+            cached_tokens: { type: "integer" },
+            reasoning_tokens: { type: "integer" },
+            cost_cents: { type: "number" },
+            cost_nanodollars: { type: "integer" },
+            tag: { type: ["string", "null"] },
+            key_id: { type: ["string", "null"] },
+            created_at: { type: "string", format: "date-time" },
+          },
+        },
+      },
+    },
+  };
+}

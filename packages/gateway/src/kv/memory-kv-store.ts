@@ -1,0 +1,264 @@
+// The embedded backend: one process, no setup. Every map is bounded (entries expire, a sweep drops
+// the expired ones, and a key cap evicts the least recently used) so a flood of distinct keys
+// cannot exhaust the heap.
+import { EventEmitter } from "node:events";
+import {
+  assertRateLimitArguments,
+  assertReserveArguments,
+  assertSafeInteger,
+  assertTtl,
+  KvUnavailableError,
+} from "./kv-store.ts";
+import type { KvStore, MessageHandler, RateLimitResult, ReserveResult } from "./kv-store.ts";
+
+export interface MemoryKvStoreOptions {
+  /** The clock for expiry; tests inject one. Rate-limit `nowMs` must come from the same clock. */
+  now?: () => number;
+  /** Per kind (rate-limit windows, counters, cache entries). Default 100,000. */
+  maxKeys?: number;
+  /** Default 30 s; 0 disables the timer (expired entries are still ignored on read). */
+  sweepIntervalMs?: number;
+  /** Where a throwing subscriber's error goes; one bad handler must not starve the others. */
+  onHandlerError?: (error: unknown) => void;
+}
+
+interface Window {
+  /** Admitted event times, ascending. */
+  events: number[];
+  expiresAt: number;
+}
+
+interface Counter {
+  value: number;
+  expiresAt: number;
+}
+
+interface CacheEntry {
+  value: string;
+  expiresAt: number;
+}
+
+export class MemoryKvStore implements KvStore {
+  readonly #now: () => number;
+  readonly #maxKeys: number;
+  readonly #onHandlerError: (error: unknown) => void;
+  readonly #windows = new Map<string, Window>();
+  readonly #counters = new Map<string, Counter>();
+  readonly #cache = new Map<string, CacheEntry>();
+  readonly #bus = new EventEmitter();
+  readonly #sweepTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: MemoryKvStoreOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#maxKeys = options.maxKeys ?? 100_000;
+    this.#onHandlerError =
+      options.onHandlerError ?? ((error) => console.error("kv subscriber failed:", error));
+    // Subscribers are per channel and per feature; the default 10 would warn on legitimate use.
+    this.#bus.setMaxListeners(0);
+    const sweepIntervalMs = options.sweepIntervalMs ?? 30_000;
+    if (sweepIntervalMs > 0) {
+      this.#sweepTimer = setInterval(() => this.sweep(), sweepIntervalMs);
+      // The sweep must never keep a process alive that is otherwise done.
+      this.#sweepTimer.unref();
+    }
+  }
+
+  /** Drops every expired entry; run by the timer, public so tests and callers can force it. */
+  sweep(): void {
+    const now = this.#now();
+    for (const map of [this.#windows, this.#counters, this.#cache] as Map<string, { expiresAt: number }>[]) {
+      for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
+    }
+  }
+
+  /** How many keys are held, per kind; for tests and metrics. */
+  size(): { windows: number; counters: number; cache: number } {
+    return { windows: this.#windows.size, counters: this.#counters.size, cache: this.#cache.size };
+  }
+
+  async consumeRateLimit(
+    key: string,
+    limit: number,
+    windowMs: number,
+    nowMs: number,
+  ): Promise<RateLimitResult> {
+    this.#assertOpen();
+    assertRateLimitArguments(limit, windowMs, nowMs);
+    const window = this.#windows.get(key);
+    const events = window?.events ?? [];
+    // An event at t counts while now < t + windowMs, the same boundary as the Redis script.
+    const expired = firstIndexAbove(events, nowMs - windowMs);
+    if (expired > 0) events.splice(0, expired);
+    const allowed = events.length < limit;
+    if (allowed) events.splice(firstIndexAbove(events, nowMs), 0, nowMs);
+    const oldest = events[0];
+    const newest = events.at(-1);
+    if (newest === undefined) {
+      this.#windows.delete(key);
+    } else {
+      this.#windows.delete(key);
+      this.#windows.set(key, { events, expiresAt: this.#now() + (newest + windowMs - nowMs) });
+      evictOldest(this.#windows, this.#maxKeys);
+    }
+    return {
+      allowed,
+      remaining: Math.max(0, limit - events.length),
+      resetMs: newest === undefined ? 0 : newest + windowMs - nowMs,
+      retryAfterMs: allowed ? 0 : oldest === undefined ? windowMs : oldest + windowMs - nowMs,
+    };
+  }
+
+  async reserve(key: string, amount: number, cap: number, ttlMs: number): Promise<ReserveResult> {
+    this.#assertOpen();
+    assertReserveArguments(amount, cap, ttlMs);
+    const counter = this.#liveCounter(key);
+    const current = counter?.value ?? 0;
+    if (current + amount > cap) return { admitted: false, reserved: 0, total: current };
+    if (counter) {
+      counter.value = current + amount;
+    } else {
+      // Budget counters are never evicted: forgetting spend would let a capped account spend again.
+      if (this.#counters.size >= this.#maxKeys) this.sweep();
+      if (this.#counters.size >= this.#maxKeys) {
+        throw new KvUnavailableError(`memory kv store holds ${this.#maxKeys} counters; refusing a new one`);
+      }
+      this.#counters.set(key, { value: amount, expiresAt: this.#now() + ttlMs });
+    }
+    return { admitted: true, reserved: amount, total: current + amount };
+  }
+
+  async settle(key: string, reserved: number, actual: number): Promise<number> {
+    this.#assertOpen();
+    assertSafeInteger("reserved", reserved);
+    assertSafeInteger("actual", actual);
+    return this.#adjust(key, actual - reserved);
+  }
+
+  async release(key: string, reserved: number): Promise<number> {
+    this.#assertOpen();
+    assertSafeInteger("reserved", reserved);
+    return this.#adjust(key, -reserved);
+  }
+
+  async readCounter(key: string): Promise<number> {
+    this.#assertOpen();
+    return this.#liveCounter(key)?.value ?? 0;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    this.#assertOpen();
+    const entry = this.#cache.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.#now()) {
+      this.#cache.delete(key);
+      return undefined;
+    }
+    // Re-inserting keeps Map order = recency, so eviction drops the least recently used entry.
+    this.#cache.delete(key);
+    this.#cache.set(key, entry);
+    return entry.value;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    this.#assertOpen();
+    assertTtl(ttlMs);
+    this.#cache.delete(key);
+    this.#cache.set(key, { value, expiresAt: this.#now() + ttlMs });
+    evictOldest(this.#cache, this.#maxKeys);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#assertOpen();
+    this.#cache.delete(key);
+  }
+
+  async deleteByPrefix(prefix: string): Promise<number> {
+    this.#assertOpen();
+    let deleted = 0;
+    for (const key of this.#cache.keys()) {
+      if (key.startsWith(prefix)) {
+        this.#cache.delete(key);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    this.#assertOpen();
+    // Delivered on a later tick, as over Redis: a publisher never runs subscriber code inline.
+    setImmediate(() => this.#bus.emit(channel, message));
+  }
+
+  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+    this.#assertOpen();
+    const listener = (message: string): void => {
+      try {
+        handler(message);
+      } catch (error) {
+        this.#onHandlerError(error);
+      }
+    };
+    this.#bus.on(channel, listener);
+    return async () => {
+      this.#bus.off(channel, listener);
+    };
+  }
+
+  async ping(): Promise<boolean> {
+    return !this.#closed;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#sweepTimer) clearInterval(this.#sweepTimer);
+    this.#bus.removeAllListeners();
+    this.#windows.clear();
+    this.#counters.clear();
+    this.#cache.clear();
+  }
+
+  #liveCounter(key: string): Counter | undefined {
+    const counter = this.#counters.get(key);
+    if (counter && counter.expiresAt <= this.#now()) {
+      this.#counters.delete(key);
+      return undefined;
+    }
+    return counter;
+  }
+
+  /** A missing counter stays missing: its period has ended, and recreating it would never expire. */
+  #adjust(key: string, delta: number): number {
+    const counter = this.#liveCounter(key);
+    if (!counter) return 0;
+    const value = counter.value + delta;
+    assertSafeInteger("counter", value);
+    counter.value = value;
+    return value;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new KvUnavailableError("kv store is closed");
+  }
+}
+
+/** Index of the first element > value in an ascending array (binary search). */
+function firstIndexAbove(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as number) <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function evictOldest(map: Map<string, unknown>, maxKeys: number): void {
+  while (map.size > maxKeys) {
+    const oldest = map.keys().next();
+    if (oldest.done) return;
+    map.delete(oldest.value);
+  }
+}

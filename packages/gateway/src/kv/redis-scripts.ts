@@ -1,0 +1,70 @@
+// The Lua run inside Redis. A script executes atomically, so check-then-write (is there room? then
+// add) cannot interleave with another replica's, and each operation costs one round trip.
+import { createHash } from "node:crypto";
+
+export interface LuaScript {
+  source: string;
+  /** EVALSHA sends the digest instead of the source once Redis has the script cached. */
+  sha: string;
+}
+
+function lua(source: string): LuaScript {
+  return { source, sha: createHash("sha1").update(source).digest("hex") };
+}
+
+/**
+ * KEYS[1] window (sorted set, score = event time). ARGV: limit, windowMs, nowMs, unique member,
+ * cutoff (nowMs − windowMs, computed by the caller because Lua would format a 14-digit number in
+ * exponent form). Returns {allowed, count[, oldest, newest]}; refused calls are not added.
+ */
+export const consumeRateLimitScript = lua(`
+local key = KEYS[1]
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[5])
+local count = redis.call('ZCARD', key)
+local allowed = 0
+if count < limit then
+  redis.call('ZADD', key, ARGV[3], ARGV[4])
+  count = count + 1
+  allowed = 1
+end
+if count == 0 then
+  return {allowed, 0}
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]
+if allowed == 1 then
+  redis.call('PEXPIRE', key, math.max(1, tonumber(newest) + window - now))
+end
+return {allowed, count, oldest, newest}
+`);
+
+/**
+ * KEYS[1] counter. ARGV: amount, cap, ttlMs. Adds only if the total stays ≤ cap; the TTL is set when
+ * the counter is created, never refreshed. Returns {admitted, total}.
+ */
+export const reserveScript = lua(`
+local key = KEYS[1]
+local current = tonumber(redis.call('GET', key) or '0')
+if current + tonumber(ARGV[1]) > tonumber(ARGV[2]) then
+  return {0, current}
+end
+local total = redis.call('INCRBY', key, ARGV[1])
+if redis.call('PTTL', key) == -1 then
+  redis.call('PEXPIRE', key, ARGV[3])
+end
+return {1, total}
+`);
+
+/**
+ * KEYS[1] counter. ARGV: delta. A missing counter's period has ended: recreating it would leave a
+ * key without expiry, so the adjustment is dropped and 0 returned.
+ */
+export const adjustCounterScript = lua(`
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
+end
+return redis.call('INCRBY', KEYS[1], ARGV[1])
+`);

@@ -1,0 +1,99 @@
+import type {
+  ChatCompletion,
+  ChatCompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
+} from "@aigateway/protocol";
+import { UpstreamError } from "@aigateway/protocol";
+import type {
+  ChatTarget,
+  ProviderAdapter,
+  ProviderConfig,
+  UpstreamHttpRequest,
+} from "../provider-adapter.ts";
+import { readOpenAiUsage } from "./read-openai-usage.ts";
+import { renameReasoningField } from "./normalize-chat-message.ts";
+import { createOpenAiCompatibleStreamTransform } from "./openai-compatible-stream-transform.ts";
+import { toOpenAiUpstreamError } from "./to-openai-upstream-error.ts";
+
+function buildHeaders(config: ProviderConfig): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/json", ...config.headers };
+  if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
+  return headers;
+}
+
+function malformedResponse(provider: string, body: unknown): UpstreamError {
+  return new UpstreamError("provider_error", {
+    provider,
+    upstreamStatus: 200,
+    upstreamBody: body,
+    message: `Provider ${provider} returned a response the gateway could not read.`,
+  });
+}
+
+/**
+ * One adapter for every vendor that speaks OpenAI's chat API (OpenAI, Groq, Together, Fireworks,
+ * DeepSeek, Moonshot, Mistral, xAI, OpenRouter, DeepInfra, Cerebras, Ollama, vLLM): they differ only
+ * in configuration and in the quirks the stream transform normalises.
+ */
+export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderAdapter {
+  const baseUrl = new URL(config.baseUrl.replace(/\/+$/, ""));
+  const origin = baseUrl.origin;
+  const basePath = baseUrl.pathname.replace(/\/+$/, "");
+  const headers = buildHeaders(config);
+
+  return {
+    id: config.id,
+    config,
+    toChatRequest(request: ChatCompletionRequest, target: ChatTarget): UpstreamHttpRequest {
+      const body: ChatCompletionRequest = { ...request, model: target.upstreamModel };
+      if (body.stream) {
+        // Usage is always requested so every stream can be billed and end with a usage chunk.
+        body.stream_options = { ...body.stream_options, include_usage: true };
+      }
+      return { origin, path: `${basePath}/chat/completions`, headers, body: JSON.stringify(body) };
+    },
+    fromChatResponse(body: unknown, target: ChatTarget) {
+      const completion = body as ChatCompletion;
+      if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
+        throw malformedResponse(config.id, body);
+      }
+      const usage = readOpenAiUsage(
+        completion.usage ?? (completion as { x_groq?: { usage?: never } }).x_groq?.usage,
+      );
+      completion.model = target.slug;
+      let renamed = false;
+      for (const choice of completion.choices) {
+        if (choice.message && renameReasoningField(choice.message)) renamed = true;
+      }
+      return { completion, usage, unchangedFromUpstream: !renamed };
+    },
+    createChatStreamTransform(target: ChatTarget) {
+      return createOpenAiCompatibleStreamTransform(config.id, target);
+    },
+    toEmbeddingRequest(request: EmbeddingRequest, target: ChatTarget): UpstreamHttpRequest {
+      return {
+        origin,
+        path: `${basePath}/embeddings`,
+        headers,
+        body: JSON.stringify({ ...request, model: target.upstreamModel }),
+      };
+    },
+    fromEmbeddingResponse(body: unknown, target: ChatTarget) {
+      const response = body as EmbeddingResponse;
+      if (typeof response !== "object" || response === null || !Array.isArray(response.data)) {
+        throw malformedResponse(config.id, body);
+      }
+      const usage = readOpenAiUsage({
+        prompt_tokens: response.usage?.prompt_tokens ?? 0,
+        completion_tokens: 0,
+        total_tokens: response.usage?.total_tokens ?? 0,
+      });
+      response.model = target.slug;
+      return { response, usage, unchangedFromUpstream: true };
+    },
+    toUpstreamError(status, body, responseHeaders) {
+      return toOpenAiUpstreamError(config.id, status, body, responseHeaders);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// The contract every upstream provider implements. OpenAI's chat shape is the hub: adapters translate
+// from it and back to it with pure functions, and never see the HTTP framework or raw SSE bytes.
+import type {
+  ChatCompletion,
+  ChatCompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  SseEvent,
+  UpstreamError,
+} from "@aigateway/protocol";
+import type { TokenUsage } from "../usage/token-usage.ts";
+
+/** Where and how to reach one provider, from the environment or `aigateway.config.json`. */
+export interface ProviderConfig {
+  id: string;
+  baseUrl: string;
+  apiKey: string | undefined;
+  /** What the operator must set to enable this provider, named in "not configured" errors. */
+  setupHint: string;
+  /** Local servers (Ollama, vLLM) need no key. */
+  requiresApiKey: boolean;
+  headers: Record<string, string>;
+}
+
+/** What the router hands an adapter: the catalog slug the client asked for and the upstream model id. */
+export interface ChatTarget {
+  slug: string;
+  upstreamModel: string;
+}
+
+export interface UpstreamHttpRequest {
+  /** scheme://host:port, the key of the connection pool. */
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What a stream transform yields for each upstream event. */
+export type ChatStreamItem =
+  /** A chat.completion.chunk, serialised, ready to forward. */
+  | { type: "chunk"; data: string; hasContent: boolean }
+  /** The upstream's token counts; the gateway adds cost and emits the final usage chunk itself. */
+  | { type: "usage"; usage: TokenUsage }
+  | { type: "error"; error: UpstreamError };
+
+export interface ChatStreamTransform {
+  push(event: SseEvent): ChatStreamItem[];
+  /** Called when the upstream body ends; reports a truncated stream as an error. */
+  end(): ChatStreamItem[];
+  /** The completion id and creation time seen in the stream, for the gateway's own final chunk. */
+  readonly completionId: string;
+  readonly created: number;
+}
+
+export interface ChatResult {
+  completion: ChatCompletion;
+  usage: TokenUsage;
+  /**
+   * True when `completion` equals the upstream's JSON body except for `model`, so the gateway may
+   * answer with the upstream bytes (patched) instead of re-serialising the object.
+   */
+  unchangedFromUpstream: boolean;
+}
+
+export interface ProviderAdapter {
+  readonly id: string;
+  readonly config: ProviderConfig;
+  toChatRequest(request: ChatCompletionRequest, target: ChatTarget): UpstreamHttpRequest;
+  fromChatResponse(body: unknown, target: ChatTarget): ChatResult;
+  createChatStreamTransform(target: ChatTarget): ChatStreamTransform;
+  toEmbeddingRequest?(request: EmbeddingRequest, target: ChatTarget): UpstreamHttpRequest;
+  fromEmbeddingResponse?(
+    body: unknown,
+    target: ChatTarget,
+  ): { response: EmbeddingResponse; usage: TokenUsage; unchangedFromUpstream: boolean };
+  toUpstreamError(
+    status: number,
+    body: unknown,
+    headers: Record<string, string | string[] | undefined>,
+  ): UpstreamError;
+}

@@ -1,0 +1,59 @@
+import { GatewayError } from "@aigateway/protocol";
+import type { Catalog, CatalogModel, CatalogRoute } from "../catalog/catalog.ts";
+import type { ProviderAdapter } from "../providers/provider-adapter.ts";
+import type { ProviderRegistry } from "./provider-registry.ts";
+
+/** The provider id of the gateway's own built-in models (the echo demo). */
+export const builtInProviderId = "aigateway";
+
+export interface ResolvedRoute {
+  model: CatalogModel;
+  route: CatalogRoute;
+  /** Undefined for built-in models, which are answered in-process. */
+  adapter: ProviderAdapter | undefined;
+}
+
+function unknownModel(catalog: Catalog, id: string): GatewayError {
+  const suggestions = catalog.suggest(id);
+  const hint =
+    suggestions.length > 0 ? ` Did you mean ${suggestions.map((slug) => `'${slug}'`).join(", ")}?` : "";
+  return new GatewayError("model_not_found", {
+    param: "model",
+    message: `The model '${id}' does not exist.${hint} GET /v1/models lists every model.`,
+  });
+}
+
+/**
+ * Picks the first configured route of a catalog model. A model whose every route lacks credentials is
+ * a 503 that names the environment variable to set, not a 404: the model exists, the operator has not
+ * enabled it.
+ */
+export function resolveRoute(
+  catalog: Catalog,
+  providers: ProviderRegistry,
+  modelId: string,
+  modality: "text" | "embedding",
+): ResolvedRoute {
+  const model = catalog.find(modelId);
+  if (!model) throw unknownModel(catalog, modelId);
+  if (model.entry.modality !== modality) {
+    const endpoint = model.entry.modality === "embedding" ? "/v1/embeddings" : "/v1/chat/completions";
+    throw new GatewayError("invalid_request", {
+      param: "model",
+      message: `The model '${model.id}' is a ${model.entry.modality} model; call ${endpoint} instead.`,
+    });
+  }
+  for (const route of model.routes) {
+    if (route.provider === builtInProviderId) return { model, route, adapter: undefined };
+    const adapter = providers.find(route.provider);
+    if (adapter) return { model, route, adapter };
+  }
+  const hints = model.routes
+    .map((route) => providers.describe(route.provider)?.setupHint)
+    .filter((hint): hint is string => hint !== undefined);
+  const names = hints.length > 0 ? hints.join(" or ") : "a provider for it in aigateway.config.json";
+  throw new GatewayError("service_unavailable", {
+    param: "model",
+    message: `The model '${model.id}' is not available: no provider serving it is configured. Set ${names}.`,
+  });
+}

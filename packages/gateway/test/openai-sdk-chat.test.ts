@@ -1,0 +1,343 @@
+// The official openai SDK against the gateway, whose upstreams replay real recorded provider traffic.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type OpenAI from "openai";
+import {
+  replyWithCassette,
+  replyWithChunkFixture,
+  replyWithJsonFixture,
+  startFakeUpstream,
+  type FakeUpstream,
+} from "./support/fake-upstream.ts";
+import { fixturesMissing, readChunkLines } from "./support/fixtures.ts";
+import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
+
+const vendors = ["openai", "groq", "deepseek", "mistral", "xai", "openrouter"] as const;
+
+describe("chat completions through the openai SDK", { skip: fixturesMissing }, () => {
+  let gateway: TestGateway;
+  const upstreams = {} as Record<(typeof vendors)[number], FakeUpstream>;
+
+  before(async () => {
+    const env: Record<string, string> = {};
+    for (const vendor of vendors) {
+      upstreams[vendor] = await startFakeUpstream(() => ({ status: 500, body: "{}" }));
+      const prefix = vendor.toUpperCase();
+      env[`${prefix}_API_KEY`] = `test-${vendor}-key`;
+      env[`${prefix}_BASE_URL`] = upstreams[vendor].baseUrl;
+    }
+    gateway = await startTestGateway(env);
+  });
+  after(async () => {
+    await gateway.close();
+    for (const upstream of Object.values(upstreams)) await upstream.close();
+  });
+
+  it("answers a text request with the upstream's message, the slug, usage and cost", async () => {
+    upstreams.openai.setHandler(() => replyWithJsonFixture("openai/chat-completion-text.json"));
+    const { data, response } = await gateway.openai.chat.completions
+      .create({ model: "openai/gpt-4.1-nano", messages: [{ role: "user", content: "Hello" }] })
+      .withResponse();
+    assert.equal(data.model, "openai/gpt-4.1-nano");
+    assert.ok(data.choices[0]?.message.content?.length);
+    assert.ok(data.usage && data.usage.prompt_tokens > 0);
+    const cost = (data.usage as { cost?: number }).cost;
+    assert.equal(typeof cost, "number");
+    assert.ok(Number(response.headers.get("x-cost-cents")) > 0);
+    assert.equal(Number(response.headers.get("x-cost-cents")), Number(((cost ?? 0) * 100).toFixed(6)));
+    assert.match(response.headers.get("x-request-id") ?? "", /^req_/);
+    const sent = upstreams.openai.requests.at(-1);
+    assert.equal(sent?.body.model, "gpt-4.1-nano");
+    assert.equal(sent?.headers.authorization, "Bearer test-openai-key");
+  });
+
+  it("forwards images, tools, tool_choice, json_schema, stop, seed, n and user to the provider", async () => {
+    upstreams.openai.setHandler(() => replyWithJsonFixture("openai/chat-completion-text.json"));
+    const tools: OpenAI.ChatCompletionTool[] = [
+      { type: "function", function: { name: "lookup", parameters: { type: "object", properties: {} } } },
+    ];
+    const responseFormat = {
+      type: "json_schema" as const,
+      json_schema: {
+        name: "answer",
+        schema: { type: "object", properties: { a: { type: "string" } } },
+        strict: true,
+      },
+    };
+    await gateway.openai.chat.completions.create({
+      model: "openai/gpt-4o-mini",
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What is in this image?" },
+            { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=", detail: "low" } },
+          ],
+        },
+      ],
+      tools,
+      tool_choice: { type: "function", function: { name: "lookup" } },
+      response_format: responseFormat,
+      stop: ["END"],
+      seed: 42,
+      n: 2,
+      user: "user-7",
+      max_completion_tokens: 64,
+    });
+    const sent = upstreams.openai.requests.at(-1)?.body ?? {};
+    assert.equal(sent.model, "gpt-4o-mini");
+    assert.deepEqual((sent.messages as { content: unknown }[])[0]?.content, [
+      { type: "text", text: "What is in this image?" },
+      { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=", detail: "low" } },
+    ]);
+    assert.deepEqual(sent.tools, tools);
+    assert.deepEqual(sent.tool_choice, { type: "function", function: { name: "lookup" } });
+    assert.deepEqual(sent.response_format, responseFormat);
+    assert.deepEqual(sent.stop, ["END"]);
+    assert.equal(sent.seed, 42);
+    assert.equal(sent.n, 2);
+    assert.equal(sent.user, "user-7");
+    assert.equal(sent.max_tokens, 64);
+  });
+
+  it("streams text chunk by chunk and ends with a usage chunk carrying the cost", async () => {
+    upstreams.openai.setHandler(() => replyWithChunkFixture("openai/chat-stream-text-with-usage.chunks.txt"));
+    const stream = await gateway.openai.chat.completions.create({
+      model: "openai/gpt-4.1-nano",
+      messages: [{ role: "user", content: "Write a poem" }],
+      stream: true,
+    });
+    let text = "";
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      assert.equal(chunk.model, "openai/gpt-4.1-nano");
+      text += chunk.choices[0]?.delta.content ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    const recorded = readChunkLines("openai/chat-stream-text-with-usage.chunks.txt")
+      .map((line) => JSON.parse(line) as OpenAI.ChatCompletionChunk)
+      .map((chunk) => chunk.choices[0]?.delta.content ?? "")
+      .join("");
+    assert.equal(text, recorded);
+    assert.equal(usage?.prompt_tokens, 16);
+    assert.equal(usage?.completion_tokens, 300);
+    assert.ok(((usage as { cost?: number } | undefined)?.cost ?? 0) > 0);
+    assert.deepEqual(upstreams.openai.requests.at(-1)?.body.stream_options, { include_usage: true });
+  });
+
+  it("assembles a streamed tool call with the SDK's stream helper", async () => {
+    upstreams.openai.setHandler(() => replyWithCassette("openai/chat-stream-tool-call.cassette.yaml"));
+    const runner = gateway.openai.chat.completions.stream({
+      model: "openai/gpt-3.5-turbo",
+      messages: [{ role: "user", content: "What's the weather like in San Francisco?" }],
+      tools: [
+        {
+          type: "function",
+          function: {
+            name: "get_current_weather",
+            parameters: { type: "object", properties: { location: { type: "string" } } },
+          },
+        },
+      ],
+    });
+    const final = await runner.finalChatCompletion();
+    const call = final.choices[0]?.message.tool_calls?.[0];
+    assert.equal(final.choices[0]?.finish_reason, "tool_calls");
+    assert.equal(call?.type, "function");
+    assert.equal(call?.type === "function" ? call.function.name : "", "get_current_weather");
+    const args = JSON.parse(call?.type === "function" ? call.function.arguments : "{}") as {
+      location?: string;
+    };
+    assert.match(args.location ?? "", /San Francisco/);
+  });
+
+  it("keeps two parallel streamed tool calls apart", async () => {
+    upstreams.openai.setHandler(() => replyWithCassette("openai/chat-stream-two-tool-calls.cassette.yaml"));
+    const runner = gateway.openai.chat.completions.stream({
+      model: "openai/gpt-4o",
+      messages: [{ role: "user", content: "weather in two cities" }],
+    });
+    const final = await runner.finalChatCompletion();
+    const calls = final.choices[0]?.message.tool_calls ?? [];
+    assert.equal(calls.length, 2);
+    for (const call of calls) {
+      assert.equal(call.type, "function");
+      if (call.type === "function") assert.doesNotThrow(() => JSON.parse(call.function.arguments) as unknown);
+    }
+  });
+
+  it("returns non-streamed tool calls", async () => {
+    upstreams.openai.setHandler(() => replyWithCassette("openai/chat-tool-calls.cassette.yaml"));
+    const completion = await gateway.openai.chat.completions.create({
+      model: "openai/gpt-4o",
+      messages: [{ role: "user", content: "call a tool" }],
+    });
+    assert.equal(completion.choices[0]?.finish_reason, "tool_calls");
+    assert.ok((completion.choices[0]?.message.tool_calls?.length ?? 0) > 0);
+  });
+
+  it("reports reasoning tokens of an o-series model and sends max_completion_tokens", async () => {
+    upstreams.openai.setHandler(() => replyWithCassette("openai/chat-reasoning-o3-mini.cassette.yaml", 1));
+    const completion = await gateway.openai.chat.completions.create({
+      model: "openai/o3-mini",
+      messages: [{ role: "user", content: "think" }],
+      reasoning_effort: "high",
+      max_tokens: 2000,
+      temperature: 0.2,
+    });
+    assert.ok((completion.usage?.completion_tokens_details?.reasoning_tokens ?? 0) > 0);
+    const sent = upstreams.openai.requests.at(-1)?.body;
+    assert.equal(sent?.max_completion_tokens, 2000);
+    assert.equal(sent?.max_tokens, undefined);
+  });
+
+  it("reports a parameter the model does not support in x-aig-warning", async () => {
+    upstreams.openai.setHandler(() => replyWithCassette("openai/chat-reasoning-o3-mini.cassette.yaml", 1));
+    const { response } = await gateway.openai.chat.completions
+      .create({ model: "openai/o3-mini", messages: [{ role: "user", content: "x" }], temperature: 0.2 })
+      .withResponse();
+    assert.match(response.headers.get("x-aig-warning") ?? "", /temperature/);
+    assert.equal(upstreams.openai.requests.at(-1)?.body.temperature, undefined);
+  });
+
+  it("renames Groq's streamed `reasoning` to reasoning_content and bills its usage", async () => {
+    upstreams.groq.setHandler(() => replyWithChunkFixture("groq/chat-stream-reasoning.chunks.txt"));
+    const stream = await gateway.openai.chat.completions.create({
+      model: "qwen/qwen3-32b",
+      messages: [{ role: "user", content: "think" }],
+      stream: true,
+    });
+    let reasoning = "";
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta as { reasoning_content?: string; reasoning?: string } | undefined;
+      assert.equal(delta?.reasoning, undefined);
+      reasoning += delta?.reasoning_content ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    assert.ok(reasoning.length > 100);
+    assert.equal(usage?.completion_tokens, 1107);
+    assert.equal(usage?.completion_tokens_details?.reasoning_tokens, 963);
+  });
+
+  it("returns Groq non-streamed reasoning as reasoning_content", async () => {
+    upstreams.groq.setHandler(() => replyWithJsonFixture("groq/chat-reasoning.json"));
+    const completion = await gateway.openai.chat.completions.create({
+      model: "qwen/qwen3-32b",
+      messages: [{ role: "user", content: "think" }],
+    });
+    const message = completion.choices[0]?.message as { reasoning_content?: string; reasoning?: string };
+    assert.ok((message.reasoning_content ?? "").length > 0);
+    assert.equal(message.reasoning, undefined);
+  });
+
+  it("passes DeepSeek's streamed reasoning_content through", async () => {
+    upstreams.deepseek.setHandler(() => replyWithCassette("deepseek/chat-stream-reasoning.cassette.yaml"));
+    const stream = await gateway.openai.chat.completions.create({
+      model: "deepseek/deepseek-reasoner",
+      messages: [{ role: "user", content: "think" }],
+      stream: true,
+    });
+    let reasoning = "";
+    let content = "";
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta as { reasoning_content?: string; content?: string } | undefined;
+      reasoning += delta?.reasoning_content ?? "";
+      content += delta?.content ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    assert.ok(reasoning.length > 0);
+    assert.ok(content.length > 0);
+    assert.ok((usage?.completion_tokens ?? 0) > 0);
+  });
+
+  it("returns DeepSeek tool calls and JSON mode answers", async () => {
+    upstreams.deepseek.setHandler(() => replyWithJsonFixture("deepseek/chat-tool-call.json"));
+    const tools = await gateway.openai.chat.completions.create({
+      model: "deepseek/deepseek-chat",
+      messages: [{ role: "user", content: "call" }],
+    });
+    assert.ok((tools.choices[0]?.message.tool_calls?.length ?? 0) > 0);
+    upstreams.deepseek.setHandler(() => replyWithJsonFixture("deepseek/chat-json-mode.json"));
+    const json = await gateway.openai.chat.completions.create({
+      model: "deepseek/deepseek-chat",
+      messages: [{ role: "user", content: "json" }],
+      response_format: { type: "json_object" },
+    });
+    assert.doesNotThrow(() => JSON.parse(json.choices[0]?.message.content ?? "") as unknown);
+  });
+
+  it("streams Mistral text and reasoning", async () => {
+    upstreams.mistral.setHandler(() => replyWithChunkFixture("mistral/chat-stream-text.chunks.txt"));
+    const final = await gateway.openai.chat.completions
+      .stream({ model: "mistral/mistral-small-latest", messages: [{ role: "user", content: "hi" }] })
+      .finalChatCompletion();
+    assert.ok((final.choices[0]?.message.content ?? "").length > 0);
+    upstreams.mistral.setHandler(() => replyWithChunkFixture("mistral/chat-stream-reasoning.chunks.txt"));
+    const stream = await gateway.openai.chat.completions.create({
+      model: "mistral/magistral-small-latest",
+      messages: [{ role: "user", content: "think" }],
+      stream: true,
+    });
+    let chunks = 0;
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      chunks++;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    assert.ok(chunks > 2);
+    assert.ok((usage?.total_tokens ?? 0) > 0);
+  });
+
+  it("answers Mistral and xAI non-streamed text and tool calls", async () => {
+    upstreams.mistral.setHandler(() => replyWithJsonFixture("mistral/chat-tool-call.json"));
+    const mistral = await gateway.openai.chat.completions.create({
+      model: "mistral/mistral-small-latest",
+      messages: [{ role: "user", content: "call" }],
+    });
+    assert.ok((mistral.choices[0]?.message.tool_calls?.length ?? 0) > 0);
+    upstreams.xai.setHandler(() => replyWithJsonFixture("xai/chat-tool-call.json"));
+    const xai = await gateway.openai.chat.completions.create({
+      model: "xai/grok-3",
+      messages: [{ role: "user", content: "call" }],
+    });
+    assert.ok((xai.choices[0]?.message.tool_calls?.length ?? 0) > 0);
+    upstreams.xai.setHandler(() => replyWithJsonFixture("xai/chat-text.json"));
+    const text = await gateway.openai.chat.completions.create({
+      model: "xai/grok-3",
+      messages: [{ role: "user", content: "hi" }],
+    });
+    assert.ok((text.choices[0]?.message.content ?? "").length > 0);
+  });
+
+  it("streams xAI text", async () => {
+    upstreams.xai.setHandler(() => replyWithChunkFixture("xai/chat-stream-text.chunks.txt"));
+    const final = await gateway.openai.chat.completions
+      .stream({ model: "xai/grok-3", messages: [{ role: "user", content: "hi" }] })
+      .finalChatCompletion();
+    assert.ok((final.choices[0]?.message.content ?? "").length > 0);
+  });
+
+  it("streams OpenRouter reasoning with usage", async () => {
+    upstreams.openrouter.setHandler(() =>
+      replyWithCassette("openrouter/chat-stream-reasoning.cassette.yaml"),
+    );
+    // Served only through OpenRouter in the catalog, so the OpenRouter fake answers.
+    const model = "anthropic/claude-sonnet-4.5";
+    const stream = await gateway.openai.chat.completions.create({
+      model,
+      messages: [{ role: "user", content: "think" }],
+      stream: true,
+    });
+    let reasoning = "";
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      reasoning +=
+        (chunk.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    assert.ok(reasoning.length > 0);
+    assert.ok((usage?.completion_tokens ?? 0) > 0);
+  });
+});

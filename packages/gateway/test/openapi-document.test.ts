@@ -1,0 +1,65 @@
+// The published OpenAPI document describes exactly what the server routes.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
+
+interface OpenApi {
+  openapi: string;
+  paths: Record<string, Record<string, unknown>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+}
+
+// Every route the gateway registers, in OpenAPI path syntax.
+const servedOperations = [
+  "post /v1/chat/completions",
+  "post /v1/embeddings",
+  "get /v1/models",
+  "get /v1/models/{lab}/{model}",
+  "post /v1/keys",
+  "get /v1/keys",
+  "delete /v1/keys/{id}",
+  "post /v1/keys/{id}/rotate",
+  "get /v1/usage/recent",
+  "get /health",
+  "get /ready",
+  "get /openapi.json",
+];
+
+const toFastifyPath = (path: string): string =>
+  path === "/v1/models/{lab}/{model}" ? "/v1/models/*" : path.replace(/\{(\w+)\}/g, ":$1");
+
+describe("OpenAPI document", () => {
+  let gateway: TestGateway;
+  let document: OpenApi;
+
+  before(async () => {
+    gateway = await startTestGateway();
+    const response = await fetch(`${gateway.baseUrl}/openapi.json`);
+    assert.equal(response.status, 200);
+    document = (await response.json()) as OpenApi;
+  });
+  after(() => gateway.close());
+
+  it("lists every served operation and nothing the server does not route", () => {
+    assert.equal(document.openapi, "3.1.0");
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method} ${path}`),
+    );
+    assert.deepEqual(documented.sort(), [...servedOperations].sort());
+    for (const operation of documented) {
+      const [method = "", path = ""] = operation.split(" ");
+      const routed = gateway.gateway.app.hasRoute({
+        method: method.toUpperCase(),
+        url: toFastifyPath(path),
+      });
+      assert.ok(routed, `${operation} is routed`);
+    }
+  });
+
+  it("derives request bodies from the validation schemas", () => {
+    const chat = document.components.schemas.ChatCompletionRequest;
+    assert.deepEqual(chat?.required?.sort(), ["messages", "model"]);
+    assert.ok(chat?.properties?.response_format);
+    assert.ok(document.components.schemas.EmbeddingRequest?.properties?.dimensions);
+  });
+});
