@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { ChatCompletion, ChatCompletionRequest, GatewayError } from "@aigateway/protocol";
-import { createSseDecoder, encodeSseData, sseDone, toErrorEnvelope } from "@aigateway/protocol";
+import { encodeSseData, sseDone, toErrorEnvelope } from "@aigateway/protocol";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { ChatStreamItem, ChatTarget } from "../providers/provider-adapter.ts";
 import { completeWithEcho, streamWithEcho } from "../providers/echo/echo-model.ts";
@@ -11,6 +11,7 @@ import type { ProviderRegistry } from "../routing/provider-registry.ts";
 import { resolveRoute, type ResolvedRoute } from "../routing/resolve-route.ts";
 import type { UpstreamClient } from "../upstream/upstream-client.ts";
 import { toTransportError } from "../upstream/upstream-client.ts";
+import { createUpstreamEventDecoder } from "../upstream/create-upstream-event-decoder.ts";
 import { computeCostNanodollars } from "../usage/compute-cost.ts";
 import { formatCents, toUsd } from "../usage/format-money.ts";
 import { emptyTokenUsage, type TokenUsage } from "../usage/token-usage.ts";
@@ -126,7 +127,11 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         result = completeWithEcho(prepared, target.slug, `chatcmpl-${randomUUID()}`);
       } else {
         const adapter = resolved.adapter;
-        const response = await upstream.send(adapter.id, adapter.toChatRequest(prepared, target), signal);
+        const response = await upstream.send(
+          adapter.id,
+          await adapter.toChatRequest(prepared, target),
+          signal,
+        );
         if (response.statusCode < 200 || response.statusCode >= 300) {
           throw await readUpstreamFailure(adapter, response);
         }
@@ -238,19 +243,22 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         }
       } else {
         const adapter = resolved.adapter;
-        const response = await upstream.send(adapter.id, adapter.toChatRequest(prepared, target), signal);
+        const response = await upstream.send(
+          adapter.id,
+          await adapter.toChatRequest(prepared, target),
+          signal,
+        );
         if (response.statusCode < 200 || response.statusCode >= 300) {
           throw await readUpstreamFailure(adapter, response);
         }
         sink.open(headers);
         opened = true;
         const transform = adapter.createChatStreamTransform(target);
-        const decoder = createSseDecoder();
-        const text = new TextDecoder();
+        const decoder = createUpstreamEventDecoder(adapter.streamFraming);
         try {
           for await (const bytes of response.body as AsyncIterable<Buffer>) {
             const items: ChatStreamItem[] = [];
-            for (const event of decoder.push(text.decode(bytes, { stream: true }))) {
+            for (const event of decoder.push(bytes)) {
               for (const item of transform.push(event)) items.push(item);
             }
             streamFailure = await forward(items);

@@ -1,6 +1,10 @@
-/** OpenAI-compatible providers configured from the environment: `<PREFIX>_API_KEY` / `<PREFIX>_BASE_URL`. */
+import type { ProviderApi } from "../providers/provider-adapter.ts";
+
+/** Providers configured from the environment: `<PREFIX>_API_KEY` / `<PREFIX>_BASE_URL`. */
 export interface KnownProvider {
   id: string;
+  /** The wire protocol; "openai" (OpenAI-compatible) when absent. */
+  api?: ProviderApi;
   envPrefix: string;
   defaultBaseUrl: string;
   /** Local servers need no key and are enabled only when their base URL is set. */

@@ -63,23 +63,27 @@ function readProviders(env: NodeJS.ProcessEnv, file: ConfigFile): ProviderConfig
     const baseUrl = env[`${known.envPrefix}_BASE_URL`];
     return {
       id: known.id,
+      api: known.api ?? "openai",
       baseUrl: baseUrl || known.defaultBaseUrl,
       apiKey: env[`${known.envPrefix}_API_KEY`] || undefined,
       setupHint: known.local ? `${known.envPrefix}_BASE_URL` : `${known.envPrefix}_API_KEY`,
       // A local server counts as configured once its base URL is given.
       requiresApiKey: !known.local || !baseUrl,
       headers: {},
+      settings: {},
     };
   });
   for (const [id, custom] of Object.entries(file.providers ?? {})) {
     const existing = providers.findIndex((provider) => provider.id === id);
     const provider: ProviderConfig = {
       id,
+      api: "openai",
       baseUrl: custom.base_url,
       apiKey: custom.api_key_env ? env[custom.api_key_env] || undefined : undefined,
       setupHint: custom.api_key_env ?? `providers.${id}.base_url in the config file`,
       requiresApiKey: custom.api_key_env !== undefined,
       headers: custom.headers ?? {},
+      settings: {},
     };
     if (existing >= 0) providers[existing] = provider;
     else providers.push(provider);

@@ -75,7 +75,11 @@ export function createEmbeddingService(options: {
           });
         }
         const target = { slug: resolved.model.id, upstreamModel: resolved.route.upstreamId };
-        const response = await upstream.send(adapter.id, adapter.toEmbeddingRequest(request, target), signal);
+        const response = await upstream.send(
+          adapter.id,
+          await adapter.toEmbeddingRequest(request, target),
+          signal,
+        );
         if (response.statusCode < 200 || response.statusCode >= 300) {
           throw await readUpstreamFailure(adapter, response);
         }

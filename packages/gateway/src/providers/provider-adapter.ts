@@ -10,9 +10,13 @@ import type {
 } from "@aigateway/protocol";
 import type { TokenUsage } from "../usage/token-usage.ts";
 
+/** The wire protocol a provider speaks; picks its adapter in create-provider-adapter.ts. */
+export type ProviderApi = "openai" | "anthropic" | "gemini" | "bedrock" | "cohere" | "azure";
+
 /** Where and how to reach one provider, from the environment or `aigateway.config.json`. */
 export interface ProviderConfig {
   id: string;
+  api: ProviderApi;
   baseUrl: string;
   apiKey: string | undefined;
   /** What the operator must set to enable this provider, named in "not configured" errors. */
@@ -20,7 +24,12 @@ export interface ProviderConfig {
   /** Local servers (Ollama, vLLM) need no key. */
   requiresApiKey: boolean;
   headers: Record<string, string>;
+  /** Vendor-specific settings (AWS region and secret, Azure api-version…), named by the adapter. */
+  settings: Record<string, string>;
 }
+
+/** "aws-eventstream" is Bedrock's binary application/vnd.amazon.eventstream framing. */
+export type StreamFraming = "sse" | "aws-eventstream";
 
 /** What the router hands an adapter: the catalog slug the client asked for and the upstream model id. */
 export interface ChatTarget {
@@ -66,10 +75,22 @@ export interface ChatResult {
 export interface ProviderAdapter {
   readonly id: string;
   readonly config: ProviderConfig;
-  toChatRequest(request: ChatCompletionRequest, target: ChatTarget): UpstreamHttpRequest;
+  /**
+   * How the upstream frames a streamed body; "sse" when absent. The gateway decodes frames into
+   * SseEvent objects in shared code (upstream/create-upstream-event-decoder.ts) before `push`.
+   */
+  readonly streamFraming?: StreamFraming;
+  /** May be async: request signing (AWS SigV4) hashes the body with an async library. */
+  toChatRequest(
+    request: ChatCompletionRequest,
+    target: ChatTarget,
+  ): UpstreamHttpRequest | Promise<UpstreamHttpRequest>;
   fromChatResponse(body: unknown, target: ChatTarget): ChatResult;
   createChatStreamTransform(target: ChatTarget): ChatStreamTransform;
-  toEmbeddingRequest?(request: EmbeddingRequest, target: ChatTarget): UpstreamHttpRequest;
+  toEmbeddingRequest?(
+    request: EmbeddingRequest,
+    target: ChatTarget,
+  ): UpstreamHttpRequest | Promise<UpstreamHttpRequest>;
   fromEmbeddingResponse?(
     body: unknown,
     target: ChatTarget,

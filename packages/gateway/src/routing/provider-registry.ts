@@ -1,5 +1,5 @@
 import type { ProviderAdapter, ProviderConfig } from "../providers/provider-adapter.ts";
-import { createOpenAiCompatibleAdapter } from "../providers/openai-compatible/openai-compatible-adapter.ts";
+import { createProviderAdapter } from "../providers/create-provider-adapter.ts";
 
 export interface ProviderRegistry {
   /** The adapter of a configured provider, or undefined. */
@@ -17,7 +17,7 @@ export function createProviderRegistry(configs: readonly ProviderConfig[]): Prov
   const byId = new Map(configs.map((config) => [config.id, config]));
   const adapters = new Map<string, ProviderAdapter>();
   for (const config of configs) {
-    if (isConfigured(config)) adapters.set(config.id, createOpenAiCompatibleAdapter(config));
+    if (isConfigured(config)) adapters.set(config.id, createProviderAdapter(config));
   }
   return {
     find: (id) => adapters.get(id),

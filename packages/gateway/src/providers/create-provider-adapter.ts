@@ -1,0 +1,15 @@
+import type { ProviderAdapter, ProviderApi, ProviderConfig } from "./provider-adapter.ts";
+import { createOpenAiCompatibleAdapter } from "./openai-compatible/openai-compatible-adapter.ts";
+
+type AdapterFactory = (config: ProviderConfig) => ProviderAdapter;
+
+// One line per wire protocol; a vendor's adapter lives in its own folder beside this file.
+const factories: Partial<Record<ProviderApi, AdapterFactory>> = {
+  openai: createOpenAiCompatibleAdapter,
+};
+
+export function createProviderAdapter(config: ProviderConfig): ProviderAdapter {
+  const factory = factories[config.api];
+  if (!factory) throw new Error(`No adapter for provider API "${config.api}" (provider ${config.id})`);
+  return factory(config);
+}
