@@ -21,6 +21,15 @@ export interface ToolCall {
   function: { name: string; arguments: string };
 }
 
+/**
+ * Reasoning that must round-trip to the vendor verbatim (Anthropic thinking signatures, redacted
+ * thinking, Gemini thought signatures). OpenRouter's `reasoning_details` shape, so clients that already
+ * send it back work unchanged. `format` names the vendor encoding, e.g. "anthropic-claude-v1".
+ */
+export type ReasoningDetail =
+  | { type: "reasoning.text"; text: string; signature?: string | null; format?: string; index?: number }
+  | { type: "reasoning.encrypted"; data: string; format?: string; index?: number; id?: string };
+
 export interface ChatMessage {
   role: ChatRole;
   content?: string | ContentPart[] | null;
@@ -28,6 +37,8 @@ export interface ChatMessage {
   tool_calls?: ToolCall[];
   tool_call_id?: string;
   reasoning_content?: string | null;
+  /** On assistant messages: replayed to the vendor on the next turn. */
+  reasoning_details?: ReasoningDetail[];
   [key: string]: unknown;
 }
 
@@ -97,6 +108,8 @@ export interface ChatCompletionChunkChoice {
     role?: ChatRole;
     content?: string | null;
     reasoning_content?: string | null;
+    /** Streamed pieces; a client concatenates `text` and keeps the last `signature` per index. */
+    reasoning_details?: ReasoningDetail[];
     tool_calls?: ToolCallDelta[];
     [key: string]: unknown;
   };
