@@ -9,6 +9,12 @@ export interface KnownProvider {
   defaultBaseUrl: string;
   /** Local servers need no key and are enabled only when their base URL is set. */
   local: boolean;
+  /** The variable holding the credential when it is not `<PREFIX>_API_KEY` (e.g. AWS_ACCESS_KEY_ID). */
+  apiKeyEnv?: string;
+  /** Vendor settings read from the environment: setting name → variable name (ProviderConfig.settings). */
+  settingsEnv?: Record<string, string>;
+  /** Settings used when their variable is unset. */
+  defaultSettings?: Record<string, string>;
 }
 
 export const knownProviders: readonly KnownProvider[] = [

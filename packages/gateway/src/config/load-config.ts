@@ -61,16 +61,22 @@ function readConfigFile(path: string): ConfigFile {
 function readProviders(env: NodeJS.ProcessEnv, file: ConfigFile): ProviderConfig[] {
   const providers: ProviderConfig[] = knownProviders.map((known) => {
     const baseUrl = env[`${known.envPrefix}_BASE_URL`];
+    const apiKeyEnv = known.apiKeyEnv ?? `${known.envPrefix}_API_KEY`;
+    const settings: Record<string, string> = { ...known.defaultSettings };
+    for (const [name, variable] of Object.entries(known.settingsEnv ?? {})) {
+      const value = env[variable];
+      if (value) settings[name] = value;
+    }
     return {
       id: known.id,
       api: known.api ?? "openai",
       baseUrl: baseUrl || known.defaultBaseUrl,
-      apiKey: env[`${known.envPrefix}_API_KEY`] || undefined,
-      setupHint: known.local ? `${known.envPrefix}_BASE_URL` : `${known.envPrefix}_API_KEY`,
+      apiKey: env[apiKeyEnv] || undefined,
+      setupHint: known.local ? `${known.envPrefix}_BASE_URL` : apiKeyEnv,
       // A local server counts as configured once its base URL is given.
       requiresApiKey: !known.local || !baseUrl,
       headers: {},
-      settings: {},
+      settings,
     };
   });
   for (const [id, custom] of Object.entries(file.providers ?? {})) {
