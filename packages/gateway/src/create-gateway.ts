@@ -2,10 +2,20 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { createKeyService, type KeyService } from "./accounts/key-service.ts";
 import { ensureOwner } from "./bootstrap/ensure-owner.ts";
+import { createAccountDirectory } from "./accounts/account-directory.ts";
+import { createAccountService } from "./accounts/account-service.ts";
+import { createRateLimiter } from "./accounts/rate-limiter.ts";
+import { createSpendGuard } from "./accounts/spend-guard.ts";
+import { startUsageRetention } from "./usage/start-usage-retention.ts";
 import { createCatalog, readCatalogFile } from "./catalog/catalog.ts";
 import { createChatService } from "./chat/chat-service.ts";
+import { createMessagesService } from "./messages/messages-service.ts";
 import type { GatewayConfig } from "./config/load-config.ts";
 import { createEmbeddingService } from "./embeddings/embedding-service.ts";
+import { ensureSigningKeys } from "./files/ensure-signing-keys.ts";
+import { createFileService, type FileService } from "./files/file-service.ts";
+import { openBlobStore } from "./files/open-blob-store.ts";
+import { startRetentionSweeper } from "./files/retention-sweeper.ts";
 import { buildApp } from "./http/build-app.ts";
 import type { Logger } from "./http/error-response.ts";
 import { openKvStore } from "./kv/open-kv-store.ts";
@@ -14,12 +24,20 @@ import { openStorage } from "./storage/open-storage.ts";
 import type { Storage } from "./storage/storage.ts";
 import { createUpstreamClient } from "./upstream/upstream-client.ts";
 import { createUsageWriter, type UsageWriter } from "./usage/usage-writer.ts";
+import { createWebhooks } from "./webhooks/create-webhooks.ts";
+import type { WebhookTimers } from "./webhooks/webhook-dispatcher.ts";
+import type { WebhookService } from "./webhooks/webhook-service.ts";
+import type { ResolveHost } from "./webhooks/webhook-url-guard.ts";
 
 export interface Gateway {
   app: FastifyInstance;
   storage: Storage;
   keys: KeyService;
   usage: UsageWriter;
+  /** Files and job results (`saveJobResult` for async jobs, `saveFile` for batch outputs). */
+  files: FileService;
+  /** Webhook endpoints, secrets and deliveries; `enqueueEvent` records an event for delivery. */
+  webhooks: WebhookService;
   /** The owner key generated on first start (undefined when it already existed or AIG_ADMIN_KEY is set). */
   generatedOwnerKey: string | undefined;
   /** Stops accepting, lets in-flight requests finish (bounded), flushes usage, closes storage. */
@@ -30,6 +48,10 @@ export interface CreateGatewayOptions {
   log?: Logger;
   /** Overrides the SQLite path (":memory:" in tests); ignored when DATABASE_URL selects PostgreSQL. */
   databasePath?: string;
+  /** The clock of files, signed URLs and retention (tests move it instead of sleeping). */
+  now?: () => number;
+  /** Webhook dispatcher timers and DNS (tests fire polls by hand and fake DNS answers). */
+  webhooks?: { timers?: WebhookTimers; resolveHost?: ResolveHost };
 }
 
 /** The composition root as a function: config in, a wired gateway out. No module-level state. */
@@ -61,6 +83,8 @@ export async function createGateway(
   const revocationChannel = "key-revoked";
   const keys = createKeyService({
     storage,
+    // The same clock as webhooks: the key.rotated event it records is due when that clock says so.
+    ...(options.now ? { now: options.now } : {}),
     // Best effort: if the announcement is lost, other replicas still drop the key within the cache TTL.
     announceRevocation: (keyHash) =>
       kv.publish(revocationChannel, keyHash).catch((error: unknown) => {
@@ -74,26 +98,100 @@ export async function createGateway(
       return async () => undefined;
     });
   const { generatedKey } = await ensureOwner(storage, keys, config.adminKey);
+  const accountChannel = "account-changed";
+  const directory = createAccountDirectory({
+    storage,
+    tierLimits: config.tierLimits,
+    publishChange: (accountId) =>
+      kv.publish(accountChannel, accountId).catch((error: unknown) => {
+        log("could not announce an account change", { error: String(error) });
+      }),
+  });
+  const stopAccountListening = await kv
+    .subscribe(accountChannel, (accountId) => directory.forget(accountId))
+    .catch((error: unknown) => {
+      log("could not subscribe to account changes", { error: String(error) });
+      return async () => undefined;
+    });
+  const accounts = createAccountService({
+    storage,
+    kv,
+    keys,
+    directory,
+    tierLimits: config.tierLimits,
+    defaultTier: config.defaultTier,
+    flushUsage: () => usage.flush(),
+  });
+  const rateLimiter = createRateLimiter(kv);
+  const now = options.now ?? Date.now;
+  const blobs = await openBlobStore({ s3: config.s3, dataDir: config.dataDir });
+  const files = createFileService({
+    store: storage.files,
+    blobs,
+    maxBytes: config.fileMaxBytes,
+    jobFileRetentionMs: config.jobFileRetentionDays > 0 ? config.jobFileRetentionDays * 86_400_000 : null,
+    signingKeys: await ensureSigningKeys(config.signingKeys, storage.files, now()),
+    now,
+    onError: log,
+  });
+  const fileSweeper = startRetentionSweeper({
+    sweep: () => files.sweepExpired(),
+    intervalMs: 15 * 60_000,
+    onError: (error) => log("file retention sweep failed", { error: String(error) }),
+  });
+  const webhooks = createWebhooks({
+    store: storage.webhooks,
+    settings: config.webhooks,
+    now,
+    log,
+    ...(options.webhooks?.timers ? { timers: options.webhooks.timers } : {}),
+    ...(options.webhooks?.resolveHost ? { resolveHost: options.webhooks.resolveHost } : {}),
+  });
+  const spendGuard = createSpendGuard({
+    kv,
+    storage,
+    flushUsage: () => usage.flush(),
+    // Threshold events go through the outbox, so subscribed webhook endpoints receive them.
+    recordEvent: async (event) => {
+      await webhooks.enqueueEvent({ accountId: event.accountId, type: event.type, data: event.data });
+    },
+    onError: (error) => log("spend settlement failed", { error: String(error) }),
+  });
+  const retention = startUsageRetention({
+    store: storage.usage,
+    retentionDays: config.usageRetentionDays,
+    onError: (error) => log("usage retention sweep failed", { error: String(error) }),
+  });
   const keyUseTimer = setInterval(() => {
     keys.flushKeyUse().catch((error: unknown) => log("key last-used write failed", { error: String(error) }));
   }, 5_000);
   keyUseTimer.unref();
 
+  const chat = createChatService({ catalog, providers, upstream, usage, spendGuard });
   const app = buildApp({
     bodyLimitBytes: config.bodyLimitBytes,
     storage,
     catalog,
     providers,
     keys,
-    chat: createChatService({ catalog, providers, upstream, usage }),
-    embeddings: createEmbeddingService({ catalog, providers, upstream, usage }),
+    chat,
+    messages: createMessagesService({ catalog, providers, upstream, usage, chat }),
+    embeddings: createEmbeddingService({ catalog, providers, upstream, usage, spendGuard }),
+    accounts,
+    directory,
+    rateLimiter,
     usage,
     log,
+    files,
+    publicBaseUrl: config.publicBaseUrl,
+    webhooks,
   });
+  webhooks.start();
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
     clearInterval(keyUseTimer);
+    retention.stop();
     const drained = app.close();
     // server.close() only drops connections idle at that moment; a keep-alive connection whose
     // stream finishes later would hold the process open, so idle ones are swept until drained.
@@ -110,11 +208,15 @@ export async function createGateway(
     await Promise.race([drained, deadline]);
     clearTimeout(timer);
     clearInterval(sweeper);
+    await webhooks.stop();
     await usage.close();
     await keys.flushKeyUse().catch(() => undefined);
     await upstream.close();
     await stopListening().catch(() => undefined);
+    await stopAccountListening().catch(() => undefined);
     await kv.close();
+    await fileSweeper.stop();
+    await blobs.close();
     await storage.close();
   }
 
@@ -123,6 +225,8 @@ export async function createGateway(
     storage,
     keys,
     usage,
+    files,
+    webhooks,
     generatedOwnerKey: generatedKey,
     close: () => (closing ??= close()),
   };

@@ -15,6 +15,10 @@ const servedOperations = [
   "post /v1/embeddings",
   "get /v1/models",
   "get /v1/models/{lab}/{model}",
+  "get /v1/models/{lab}/{model}/schema",
+  "get /v1/capabilities",
+  "get /llms.txt",
+  "get /llms-full.txt",
   "post /v1/keys",
   "get /v1/keys",
   "delete /v1/keys/{id}",
@@ -26,7 +30,7 @@ const servedOperations = [
 ];
 
 const toFastifyPath = (path: string): string =>
-  path === "/v1/models/{lab}/{model}" ? "/v1/models/*" : path.replace(/\{(\w+)\}/g, ":$1");
+  path.startsWith("/v1/models/{lab}/{model}") ? "/v1/models/*" : path.replace(/\{(\w+)\}/g, ":$1");
 
 describe("OpenAPI document", () => {
   let gateway: TestGateway;

@@ -13,4 +13,11 @@ export {
   type UpstreamErrorOptions,
 } from "./gateway-error.ts";
 export { toErrorEnvelope, type ErrorEnvelope } from "./error-envelope.ts";
-export { createSseDecoder, encodeSseData, sseDone, type SseDecoder, type SseEvent } from "./sse-codec.ts";
+export {
+  createSseDecoder,
+  encodeSseData,
+  encodeSseEvent,
+  sseDone,
+  type SseDecoder,
+  type SseEvent,
+} from "./sse-codec.ts";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createSseDecoder, encodeSseData } from "./sse-codec.ts";
+import { createSseDecoder, encodeSseData, encodeSseEvent } from "./sse-codec.ts";
 
 test("decodes events split across arbitrary chunk boundaries", () => {
   const decoder = createSseDecoder();
@@ -16,4 +16,12 @@ test("decodes events split across arbitrary chunk boundaries", () => {
 
 test("encodes one data frame", () => {
   assert.equal(encodeSseData('{"x":1}'), 'data: {"x":1}\n\n');
+});
+
+test("encodes one named event frame that the decoder reads back", () => {
+  const frame = encodeSseEvent("message_stop", '{"type":"message_stop"}');
+  assert.equal(frame, 'event: message_stop\ndata: {"type":"message_stop"}\n\n');
+  assert.deepEqual(createSseDecoder().push(frame), [
+    { event: "message_stop", data: '{"type":"message_stop"}' },
+  ]);
 });

@@ -14,6 +14,11 @@ export function encodeSseData(data: string): string {
   return `data: ${data}\n\n`;
 }
 
+/** One named SSE frame (`event:` then `data:`), as Anthropic's Messages stream frames every event. */
+export function encodeSseEvent(event: string, data: string): string {
+  return `event: ${event}\ndata: ${data}\n\n`;
+}
+
 export interface SseDecoder {
   /** Feeds decoded text; returns the complete events it finished. */
   push(text: string): SseEvent[];

@@ -22,6 +22,8 @@ import { prepareChatRequest } from "./prepare-chat-request.ts";
 import { readUpstreamFailure } from "./read-upstream-failure.ts";
 import type { RequestContext } from "./request-context.ts";
 import type { StreamSink } from "./stream-sink.ts";
+import type { Admission, SpendGuard } from "../accounts/spend-guard.ts";
+import { estimateWorstCaseChatCost } from "../usage/estimate-worst-case-cost.ts";
 
 export interface ChatService {
   complete(context: RequestContext, request: ChatCompletionRequest, signal: AbortSignal): Promise<ChatReply>;
@@ -46,6 +48,8 @@ export interface ChatServiceOptions {
   providers: ProviderRegistry;
   upstream: UpstreamClient;
   usage: UsageWriter;
+  /** Allowed models and spend caps; absent in tests of the bare chat path. */
+  spendGuard?: SpendGuard;
 }
 
 interface Outcome {
@@ -69,20 +73,38 @@ function successHeaders(resolved: ResolvedRoute, dropped: readonly string[]): Re
 }
 
 export function createChatService(options: ChatServiceOptions): ChatService {
-  const { catalog, providers, upstream, usage } = options;
+  const { catalog, providers, upstream, usage, spendGuard } = options;
+
+  /** Reserves the request's worst-case cost on every cap that applies (403/402/503 when it cannot). */
+  async function admit(
+    context: RequestContext,
+    request: ChatCompletionRequest,
+    resolved: ResolvedRoute,
+  ): Promise<Admission | undefined> {
+    if (!spendGuard || !context.profile) return undefined;
+    return spendGuard.admit(
+      context.profile,
+      context.tag,
+      resolved.model.id,
+      estimateWorstCaseChatCost(request, resolved.model),
+    );
+  }
 
   function recordUsage(
     context: RequestContext,
     request: ChatCompletionRequest,
     resolved: ResolvedRoute | undefined,
     outcome: Outcome,
+    admission?: Admission,
   ): void {
+    admission?.settle(outcome.costNanodollars);
     usage.record({
       requestId: context.requestId,
       accountId: context.accountId,
+      billingAccountId: context.billingAccountId,
       keyId: context.keyId,
       tag: context.tag,
-      endpoint: "/v1/chat/completions",
+      endpoint: context.endpoint ?? "/v1/chat/completions",
       model: resolved?.model.id ?? (typeof request.model === "string" ? request.model.slice(0, 200) : null),
       provider: resolved?.route.provider ?? null,
       status: outcome.status,
@@ -117,21 +139,25 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     signal: AbortSignal,
   ): Promise<ChatReply> {
     let resolved: ResolvedRoute | undefined;
+    let admission: Admission | undefined;
     try {
       resolved = resolveRoute(catalog, providers, request.model, "text");
       const { request: prepared, dropped } = prepareChatRequest(request, resolved.model);
-      const target: ChatTarget = { slug: resolved.model.id, upstreamModel: resolved.route.upstreamId };
+      const target: ChatTarget = {
+        slug: resolved.model.id,
+        upstreamModel: resolved.route.upstreamId,
+        maxOutputTokens: resolved.model.entry.max_output_tokens,
+      };
+      admission = await admit(context, prepared, resolved);
       let result;
       let raw: Buffer | undefined;
       if (!resolved.adapter) {
         result = completeWithEcho(prepared, target.slug, `chatcmpl-${randomUUID()}`);
       } else {
         const adapter = resolved.adapter;
-        const response = await upstream.send(
-          adapter.id,
-          await adapter.toChatRequest(prepared, target),
-          signal,
-        );
+        const upstreamRequest = await adapter.toChatRequest(prepared, target);
+        dropped.push(...(upstreamRequest.droppedParameters ?? []));
+        const response = await upstream.send(adapter.id, upstreamRequest, signal);
         if (response.statusCode < 200 || response.statusCode >= 300) {
           throw await readUpstreamFailure(adapter, response);
         }
@@ -145,7 +171,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
             ? adapter.toUpstreamError(502, "malformed JSON body", response.headers)
             : toTransportError(adapter.id, error);
         }
-        result = adapter.fromChatResponse(body, target);
+        result = adapter.fromChatResponse(body, target, prepared);
       }
       const costNanodollars = computeCostNanodollars(result.usage, resolved.route.price);
       const costUsd = toUsd(costNanodollars);
@@ -158,13 +184,19 @@ export function createChatService(options: ChatServiceOptions): ChatService {
       result.completion.usage = upstreamUsage
         ? { ...upstreamUsage, cost: costUsd }
         : toOpenAiUsage(result.usage, costUsd);
-      recordUsage(context, request, resolved, {
-        status: 200,
-        errorType: null,
-        usage: result.usage,
-        costNanodollars,
-        timeToFirstTokenMs: Math.round(performance.now() - context.startedAt),
-      });
+      recordUsage(
+        context,
+        request,
+        resolved,
+        {
+          status: 200,
+          errorType: null,
+          usage: result.usage,
+          costNanodollars,
+          timeToFirstTokenMs: Math.round(performance.now() - context.startedAt),
+        },
+        admission,
+      );
       const headers = successHeaders(resolved, dropped);
       headers["x-cost-cents"] = formatCents(costNanodollars);
       return { completion: result.completion, payload, headers };
@@ -174,6 +206,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         request,
         resolved,
         failedOutcome(error, signal.aborted ? clientClosedStatus : undefined),
+        admission,
       );
       throw error;
     }
@@ -186,6 +219,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     signal: AbortSignal,
   ): Promise<void> {
     let resolved: ResolvedRoute | undefined;
+    let admission: Admission | undefined;
     let opened = false;
     let timeToFirstTokenMs: number | null = null;
     let contentChunks = 0;
@@ -229,8 +263,13 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     try {
       resolved = resolveRoute(catalog, providers, request.model, "text");
       const { request: prepared, dropped } = prepareChatRequest(request, resolved.model);
-      const target: ChatTarget = { slug: resolved.model.id, upstreamModel: resolved.route.upstreamId };
-      const headers = successHeaders(resolved, dropped);
+      const target: ChatTarget = {
+        slug: resolved.model.id,
+        upstreamModel: resolved.route.upstreamId,
+        maxOutputTokens: resolved.model.entry.max_output_tokens,
+      };
+      admission = await admit(context, prepared, resolved);
+      let headers = successHeaders(resolved, dropped);
       let streamFailure: GatewayError | undefined;
 
       if (!resolved.adapter) {
@@ -243,17 +282,17 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         }
       } else {
         const adapter = resolved.adapter;
-        const response = await upstream.send(
-          adapter.id,
-          await adapter.toChatRequest(prepared, target),
-          signal,
-        );
+        const upstreamRequest = await adapter.toChatRequest(prepared, target);
+        if (upstreamRequest.droppedParameters?.length) {
+          headers = successHeaders(resolved, [...dropped, ...upstreamRequest.droppedParameters]);
+        }
+        const response = await upstream.send(adapter.id, upstreamRequest, signal);
         if (response.statusCode < 200 || response.statusCode >= 300) {
           throw await readUpstreamFailure(adapter, response);
         }
         sink.open(headers);
         opened = true;
-        const transform = adapter.createChatStreamTransform(target);
+        const transform = adapter.createChatStreamTransform(target, prepared);
         const decoder = createUpstreamEventDecoder(adapter.streamFraming);
         try {
           for await (const bytes of response.body as AsyncIterable<Buffer>) {
@@ -282,13 +321,19 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         // The client already has a 200 and some chunks: the failure goes in-band, as the openai SDK expects.
         await write(encodeSseData(JSON.stringify(toErrorEnvelope(streamFailure).body)));
         sink.end();
-        recordUsage(context, request, resolved, {
-          status: streamFailure.status,
-          errorType: streamFailure.type,
-          usage: finalUsage,
-          costNanodollars,
-          timeToFirstTokenMs,
-        });
+        recordUsage(
+          context,
+          request,
+          resolved,
+          {
+            status: streamFailure.status,
+            errorType: streamFailure.type,
+            usage: finalUsage,
+            costNanodollars,
+            timeToFirstTokenMs,
+          },
+          admission,
+        );
         return;
       }
       const usageChunk = {
@@ -302,27 +347,39 @@ export function createChatService(options: ChatServiceOptions): ChatService {
       await write(encodeSseData(JSON.stringify(usageChunk)));
       await write(sseDone);
       sink.end();
-      recordUsage(context, request, resolved, {
-        status: 200,
-        errorType: null,
-        usage: finalUsage,
-        costNanodollars,
-        timeToFirstTokenMs,
-      });
+      recordUsage(
+        context,
+        request,
+        resolved,
+        {
+          status: 200,
+          errorType: null,
+          usage: finalUsage,
+          costNanodollars,
+          timeToFirstTokenMs,
+        },
+        admission,
+      );
     } catch (error) {
       if (signal.aborted) {
         const finalUsage = usageSoFar();
-        recordUsage(context, request, resolved, {
-          status: clientClosedStatus,
-          errorType: "client_closed",
-          usage: finalUsage,
-          costNanodollars: resolved ? computeCostNanodollars(finalUsage, resolved.route.price) : 0,
-          timeToFirstTokenMs,
-        });
+        recordUsage(
+          context,
+          request,
+          resolved,
+          {
+            status: clientClosedStatus,
+            errorType: "client_closed",
+            usage: finalUsage,
+            costNanodollars: resolved ? computeCostNanodollars(finalUsage, resolved.route.price) : 0,
+            timeToFirstTokenMs,
+          },
+          admission,
+        );
         if (opened) sink.end();
         return;
       }
-      recordUsage(context, request, resolved, failedOutcome(error));
+      recordUsage(context, request, resolved, failedOutcome(error), admission);
       if (!opened) throw error;
       // Unexpected failure after the stream started: still end it with an error event.
       const rendered = toErrorEnvelope(error);

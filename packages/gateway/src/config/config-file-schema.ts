@@ -21,6 +21,12 @@ export const configFileSchema = z.strictObject({
       idle_ms: z.int().positive().optional(),
     })
     .optional(),
+  webhooks: z
+    .strictObject({
+      /** Allow webhook URLs on private, loopback and link-local addresses (trusted networks only). */
+      allow_private_urls: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

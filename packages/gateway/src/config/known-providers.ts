@@ -1,4 +1,5 @@
 import type { ProviderApi } from "../providers/provider-adapter.ts";
+import { defaultAzureApiVersion } from "../providers/azure/azure-adapter.ts";
 
 /** Providers configured from the environment: `<PREFIX>_API_KEY` / `<PREFIX>_BASE_URL`. */
 export interface KnownProvider {
@@ -39,6 +40,50 @@ export const knownProviders: readonly KnownProvider[] = [
     local: false,
   },
   { id: "cerebras", envPrefix: "CEREBRAS", defaultBaseUrl: "https://api.cerebras.ai/v1", local: false },
+  { id: "cohere", api: "cohere", envPrefix: "COHERE", defaultBaseUrl: "https://api.cohere.com", local: false },
+  {
+    id: "azure",
+    api: "azure",
+    envPrefix: "AZURE_OPENAI",
+    // Each Azure resource has its own endpoint (https://<resource>.openai.azure.com): no default.
+    defaultBaseUrl: "",
+    local: false,
+    settingsEnv: { apiVersion: "AZURE_OPENAI_API_VERSION" },
+    defaultSettings: { apiVersion: defaultAzureApiVersion },
+  },
+  {
+    id: "bedrock",
+    api: "bedrock",
+    envPrefix: "BEDROCK",
+    // Empty: the adapter builds https://bedrock-runtime.<AWS_REGION>.amazonaws.com unless BEDROCK_BASE_URL is set.
+    defaultBaseUrl: "",
+    local: false,
+    apiKeyEnv: "AWS_ACCESS_KEY_ID",
+    settingsEnv: {
+      secretAccessKey: "AWS_SECRET_ACCESS_KEY",
+      sessionToken: "AWS_SESSION_TOKEN",
+      region: "AWS_REGION",
+    },
+    defaultSettings: { region: "us-east-1" },
+  },
+  {
+    id: "anthropic",
+    api: "anthropic",
+    envPrefix: "ANTHROPIC",
+    // The API root, as the Anthropic SDK takes it; the adapter calls /v1/messages.
+    defaultBaseUrl: "https://api.anthropic.com",
+    local: false,
+    settingsEnv: { "anthropic-version": "ANTHROPIC_VERSION", "anthropic-beta": "ANTHROPIC_BETA" },
+    defaultSettings: { "anthropic-version": "2023-06-01" },
+  },
+  {
+    id: "gemini",
+    api: "gemini",
+    envPrefix: "GEMINI",
+    defaultBaseUrl: "https://generativelanguage.googleapis.com/v1beta",
+    local: false,
+    settingsEnv: { schemaFormat: "GEMINI_SCHEMA_FORMAT" },
+  },
   { id: "ollama", envPrefix: "OLLAMA", defaultBaseUrl: "http://127.0.0.1:11434/v1", local: true },
   { id: "vllm", envPrefix: "VLLM", defaultBaseUrl: "http://127.0.0.1:8000/v1", local: true },
 ];

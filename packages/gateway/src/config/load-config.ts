@@ -1,3 +1,5 @@
+import { isAccountTier, readTierLimits, type TierLimits } from "../accounts/tier-limits.ts";
+import { accountTiers, type AccountTier } from "../storage/storage.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
@@ -5,6 +7,9 @@ import type { CatalogModelEntry } from "../catalog/catalog-schema.ts";
 import type { ProviderConfig } from "../providers/provider-adapter.ts";
 import { configFileSchema, type ConfigFile } from "./config-file-schema.ts";
 import { knownProviders } from "./known-providers.ts";
+import type { S3Credentials } from "../files/s3-blob-store.ts";
+import { parseSigningKeys, type SigningKey } from "../files/signing-keys.ts";
+import type { WebhookSettings } from "../webhooks/create-webhooks.ts";
 
 export interface UpstreamTimeouts {
   connectMs: number;
@@ -28,13 +33,55 @@ export interface GatewayConfig {
   timeouts: UpstreamTimeouts;
   shutdownGraceMs: number;
   usageFlushIntervalMs: number;
+  /** Days raw usage rows are kept (AIG_USAGE_RETENTION_DAYS); rollups are kept. 0 keeps them forever. */
+  usageRetentionDays: number;
+  /** RPM (and free-tier daily) limits per tier, AIG_TIER_RPM / AIG_TIER_RPD over the defaults. */
+  tierLimits: TierLimits;
+  /** Tier of accounts created without one (AIG_DEFAULT_TIER, default pro). */
+  defaultTier: AccountTier;
   /** Every provider the gateway knows, configured or not (unconfigured ones have no key). */
   providers: ProviderConfig[];
   extraModels: CatalogModelEntry[];
+  /** Largest accepted file upload or job result (AIG_FILE_MAX_BYTES). */
+  fileMaxBytes: number;
+  /** S3-compatible blob storage (AIG_S3_BUCKET); unset means local disk under `dataDir/files`. */
+  s3: S3Settings | undefined;
+  /** Signed-URL keys from AIG_SIGNING_KEYS, first signs; empty means one generated and kept in the database. */
+  signingKeys: SigningKey[];
+  /** Days a job result is kept (AIG_JOB_FILE_RETENTION_DAYS); 0 keeps them until deleted. */
+  jobFileRetentionDays: number;
+  /** Origin used in signed URLs (AIG_PUBLIC_BASE_URL); unset means the origin each request came to. */
+  publicBaseUrl: string | undefined;
+  /** Webhook delivery: SSRF opt-out (AIG_WEBHOOK_ALLOW_PRIVATE), poll interval, per-attempt timeout. */
+  webhooks: WebhookSettings;
+}
+
+export interface S3Settings {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  forcePathStyle: boolean;
+  /** From AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; unset leaves the AWS SDK's default chain. */
+  credentials: S3Credentials | undefined;
 }
 
 export class ConfigError extends Error {
   override name = "ConfigError";
+}
+
+function readTierLimitsOrFail(env: NodeJS.ProcessEnv): TierLimits {
+  try {
+    return readTierLimits(env.AIG_TIER_RPM, env.AIG_TIER_RPD);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+function readDefaultTier(env: NodeJS.ProcessEnv): AccountTier {
+  const value = env.AIG_DEFAULT_TIER || "pro";
+  if (!isAccountTier(value))
+    throw new ConfigError(`AIG_DEFAULT_TIER must be one of ${accountTiers.join(", ")}, got "${value}"`);
+  return value;
 }
 
 function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -44,6 +91,57 @@ function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   if (!Number.isInteger(value) || value < 0)
     throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+function readS3Settings(env: NodeJS.ProcessEnv): S3Settings | undefined {
+  const bucket = env.AIG_S3_BUCKET;
+  if (!bucket) return undefined;
+  const endpoint = env.AIG_S3_ENDPOINT || undefined;
+  const pathStyle = env.AIG_S3_FORCE_PATH_STYLE;
+  if (pathStyle && !["true", "false", "1", "0"].includes(pathStyle))
+    throw new ConfigError(`AIG_S3_FORCE_PATH_STYLE must be true or false, got "${pathStyle}"`);
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  return {
+    bucket,
+    endpoint,
+    region: env.AIG_S3_REGION || env.AWS_REGION || "us-east-1",
+    // S3-compatible servers (MinIO and the like) usually need path-style addressing.
+    forcePathStyle: pathStyle ? pathStyle === "true" || pathStyle === "1" : endpoint !== undefined,
+    credentials:
+      accessKeyId && secretAccessKey
+        ? {
+            accessKeyId,
+            secretAccessKey,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          }
+        : undefined,
+  };
+}
+
+function readSigningKeys(env: NodeJS.ProcessEnv): SigningKey[] {
+  try {
+    return parseSigningKeys(env.AIG_SIGNING_KEYS);
+  } catch (error) {
+    throw new ConfigError(`AIG_SIGNING_KEYS: ${(error as Error).message}`);
+  }
+}
+
+function readWebhookSettings(env: NodeJS.ProcessEnv, file: ConfigFile): WebhookSettings {
+  const raw = env.AIG_WEBHOOK_ALLOW_PRIVATE;
+  if (raw !== undefined && raw !== "" && !["true", "false", "1", "0"].includes(raw)) {
+    throw new ConfigError(`AIG_WEBHOOK_ALLOW_PRIVATE must be true or false, got "${raw}"`);
+  }
+  const allowPrivateUrls =
+    raw === undefined || raw === ""
+      ? (file.webhooks?.allow_private_urls ?? false)
+      : raw === "true" || raw === "1";
+  const timeoutMs = readInteger(env, "AIG_WEBHOOK_TIMEOUT_MS", 10_000);
+  const pollIntervalMs = readInteger(env, "AIG_WEBHOOK_POLL_INTERVAL_MS", 1_000);
+  if (timeoutMs === 0 || pollIntervalMs === 0) {
+    throw new ConfigError("AIG_WEBHOOK_TIMEOUT_MS and AIG_WEBHOOK_POLL_INTERVAL_MS must be positive");
+  }
+  return { allowPrivateUrls, timeoutMs, pollIntervalMs };
 }
 
 function readConfigFile(path: string): ConfigFile {
@@ -126,7 +224,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     shutdownGraceMs: readInteger(env, "AIG_SHUTDOWN_GRACE_MS", 30_000),
     usageFlushIntervalMs: readInteger(env, "AIG_USAGE_FLUSH_INTERVAL_MS", 250),
+    usageRetentionDays: readInteger(env, "AIG_USAGE_RETENTION_DAYS", 90),
+    tierLimits: readTierLimitsOrFail(env),
+    defaultTier: readDefaultTier(env),
     providers: readProviders(env, file),
     extraModels: file.models ?? [],
+    fileMaxBytes: readInteger(env, "AIG_FILE_MAX_BYTES", 512 * 1024 * 1024),
+    s3: readS3Settings(env),
+    signingKeys: readSigningKeys(env),
+    jobFileRetentionDays: readInteger(env, "AIG_JOB_FILE_RETENTION_DAYS", 7),
+    publicBaseUrl: env.AIG_PUBLIC_BASE_URL?.replace(/\/+$/, "") || undefined,
+    webhooks: readWebhookSettings(env, file),
   };
 }

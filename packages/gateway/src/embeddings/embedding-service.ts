@@ -13,6 +13,8 @@ import { computeCostNanodollars } from "../usage/compute-cost.ts";
 import { formatCents, toUsd } from "../usage/format-money.ts";
 import { emptyTokenUsage, type TokenUsage } from "../usage/token-usage.ts";
 import type { UsageWriter } from "../usage/usage-writer.ts";
+import type { Admission, SpendGuard } from "../accounts/spend-guard.ts";
+import { estimateWorstCaseEmbeddingCost } from "../usage/estimate-worst-case-cost.ts";
 
 export interface EmbeddingService {
   embed(
@@ -27,8 +29,9 @@ export function createEmbeddingService(options: {
   providers: ProviderRegistry;
   upstream: UpstreamClient;
   usage: UsageWriter;
+  spendGuard?: SpendGuard;
 }): EmbeddingService {
-  const { catalog, providers, upstream, usage } = options;
+  const { catalog, providers, upstream, usage, spendGuard } = options;
 
   function record(
     context: RequestContext,
@@ -38,10 +41,13 @@ export function createEmbeddingService(options: {
     errorType: string | null,
     tokens: TokenUsage,
     costNanodollars: number,
+    admission: Admission | undefined,
   ): void {
+    admission?.settle(costNanodollars);
     usage.record({
       requestId: context.requestId,
       accountId: context.accountId,
+      billingAccountId: context.billingAccountId,
       keyId: context.keyId,
       tag: context.tag,
       endpoint: "/v1/embeddings",
@@ -65,6 +71,7 @@ export function createEmbeddingService(options: {
   return {
     async embed(context, request, signal) {
       let resolved: ResolvedRoute | undefined;
+      let admission: Admission | undefined;
       try {
         resolved = resolveRoute(catalog, providers, request.model, "embedding");
         const adapter = resolved.adapter;
@@ -75,11 +82,16 @@ export function createEmbeddingService(options: {
           });
         }
         const target = { slug: resolved.model.id, upstreamModel: resolved.route.upstreamId };
-        const response = await upstream.send(
-          adapter.id,
-          await adapter.toEmbeddingRequest(request, target),
-          signal,
-        );
+        if (spendGuard && context.profile) {
+          admission = await spendGuard.admit(
+            context.profile,
+            context.tag,
+            resolved.model.id,
+            estimateWorstCaseEmbeddingCost(request, resolved.model),
+          );
+        }
+        const upstreamRequest = await adapter.toEmbeddingRequest(request, target);
+        const response = await upstream.send(adapter.id, upstreamRequest, signal);
         if (response.statusCode < 200 || response.statusCode >= 300) {
           throw await readUpstreamFailure(adapter, response);
         }
@@ -92,7 +104,7 @@ export function createEmbeddingService(options: {
           if (signal.aborted) throw error;
           throw toTransportError(adapter.id, error);
         }
-        const result = adapter.fromEmbeddingResponse(body, target);
+        const result = adapter.fromEmbeddingResponse(body, target, request);
         const costNanodollars = computeCostNanodollars(result.usage, resolved.route.price);
         const upstreamUsage = result.response.usage as Record<string, unknown> | undefined;
         // Large vectors make re-serialising expensive: answer with the upstream bytes, patched.
@@ -101,15 +113,16 @@ export function createEmbeddingService(options: {
             ? patchModelAndCost(raw, resolved.model.id, toUsd(costNanodollars))
             : undefined;
         result.response.usage = { ...result.response.usage, cost: toUsd(costNanodollars) };
-        record(context, request, resolved, 200, null, result.usage, costNanodollars);
-        return {
-          response: result.response,
-          payload,
-          headers: {
-            "x-cost-cents": formatCents(costNanodollars),
-            "x-aig-provider": resolved.route.provider,
-          },
+        record(context, request, resolved, 200, null, result.usage, costNanodollars, admission);
+        const headers: Record<string, string> = {
+          "x-cost-cents": formatCents(costNanodollars),
+          "x-aig-provider": resolved.route.provider,
         };
+        if (upstreamRequest.droppedParameters?.length) {
+          headers["x-aig-warning"] =
+            `Dropped unsupported parameters for ${resolved.model.id}: ${upstreamRequest.droppedParameters.join(", ")}`;
+        }
+        return { response: result.response, payload, headers };
       } catch (error) {
         const rendered = toErrorEnvelope(error);
         record(
@@ -120,6 +133,7 @@ export function createEmbeddingService(options: {
           rendered.body.error.type,
           emptyTokenUsage,
           0,
+          admission,
         );
         throw error;
       }

@@ -5,18 +5,34 @@ import { GatewayError } from "@aigateway/protocol";
 import type { KeyService } from "../accounts/key-service.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { ChatService } from "../chat/chat-service.ts";
+import type { MessagesService } from "../messages/messages-service.ts";
 import type { EmbeddingService } from "../embeddings/embedding-service.ts";
 import type { ProviderRegistry } from "../routing/provider-registry.ts";
 import type { Storage } from "../storage/storage.ts";
 import type { UsageWriter } from "../usage/usage-writer.ts";
+import type { FileService } from "../files/file-service.ts";
 import { createErrorHandler, type Logger } from "./error-response.ts";
 import { createAuthenticateHook } from "./middleware/authenticate.ts";
+import { createRateLimitHook } from "./middleware/enforce-rate-limit.ts";
+import type { AccountDirectory } from "../accounts/account-directory.ts";
+import type { AccountService } from "../accounts/account-service.ts";
+import type { RateLimiter } from "../accounts/rate-limiter.ts";
+import { registerAdminRoutes } from "./routes/admin-routes.ts";
+import { registerBalanceRoute } from "./routes/balance-route.ts";
+import { registerBudgetsRoutes } from "./routes/budgets-routes.ts";
+import { registerSubAccountsRoutes } from "./routes/sub-accounts-routes.ts";
 import { registerChatCompletionsRoute } from "./routes/chat-completions-route.ts";
+import { registerMessagesRoutes } from "./routes/messages-routes.ts";
 import { registerEmbeddingsRoute } from "./routes/embeddings-route.ts";
 import { registerPublicRoutes } from "./routes/public-routes.ts";
 import { registerKeysRoutes } from "./routes/keys-routes.ts";
 import { registerModelsRoutes } from "./routes/models-route.ts";
+import { registerCapabilitiesRoute } from "./routes/capabilities-route.ts";
+import { registerLlmsTextRoutes } from "./routes/llms-txt-route.ts";
 import { registerUsageRoutes } from "./routes/usage-routes.ts";
+import { registerFilesRoutes, registerPublicFileRoutes } from "./routes/files-routes.ts";
+import { registerWebhooksRoutes } from "./routes/webhooks-routes.ts";
+import type { WebhookService } from "../webhooks/webhook-service.ts";
 
 export interface AppDependencies {
   bodyLimitBytes: number;
@@ -25,9 +41,17 @@ export interface AppDependencies {
   providers: ProviderRegistry;
   keys: KeyService;
   chat: ChatService;
+  messages: MessagesService;
   embeddings: EmbeddingService;
   usage: UsageWriter;
   log: Logger;
+  files: FileService;
+  /** Origin put in front of signed URLs; unset means the origin each request came to. */
+  publicBaseUrl: string | undefined;
+  webhooks: WebhookService;
+  accounts: AccountService;
+  directory: AccountDirectory;
+  rateLimiter: RateLimiter;
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -90,13 +114,24 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
   });
 
   registerPublicRoutes(app, dependencies.storage);
+  registerPublicFileRoutes(app, dependencies.files);
+  registerLlmsTextRoutes(app, dependencies.catalog);
   void app.register(async (authenticated) => {
-    authenticated.addHook("preHandler", createAuthenticateHook(dependencies.keys));
+    authenticated.addHook("preHandler", createAuthenticateHook(dependencies.keys, dependencies.directory));
+    authenticated.addHook("preHandler", createRateLimitHook(dependencies.rateLimiter));
+    registerAdminRoutes(authenticated, dependencies.accounts, dependencies.catalog);
+    registerSubAccountsRoutes(authenticated, dependencies.accounts, dependencies.catalog);
+    registerBudgetsRoutes(authenticated, dependencies.accounts);
+    registerBalanceRoute(authenticated, dependencies.accounts);
     registerChatCompletionsRoute(authenticated, dependencies.chat);
+    registerMessagesRoutes(authenticated, dependencies.messages, dependencies.log);
     registerEmbeddingsRoute(authenticated, dependencies.embeddings);
     registerModelsRoutes(authenticated, dependencies.catalog, dependencies.providers);
+    registerCapabilitiesRoute(authenticated, dependencies.catalog);
     registerKeysRoutes(authenticated, dependencies.keys);
-    registerUsageRoutes(authenticated, dependencies.storage.usage, dependencies.usage);
+    registerUsageRoutes(authenticated, dependencies.storage.usage, dependencies.usage, dependencies.accounts);
+    registerFilesRoutes(authenticated, dependencies.files, { publicBaseUrl: dependencies.publicBaseUrl });
+    registerWebhooksRoutes(authenticated, dependencies.webhooks);
   });
   return app;
 }

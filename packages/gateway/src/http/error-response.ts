@@ -4,7 +4,7 @@ import { findErrorCodeForStatus, GatewayError, toErrorEnvelope } from "@aigatewa
 export type Logger = (message: string, details?: Record<string, unknown>) => void;
 
 /** Fastify's own errors (bad JSON, body too large, wrong content type) in our catalogue. */
-function fromFrameworkError(error: FastifyError): GatewayError | undefined {
+export function fromFrameworkError(error: FastifyError): GatewayError | undefined {
   switch (error.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return new GatewayError("payload_too_large", {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { capabilities, modalities } from "../catalog/catalog-schema.ts";
 import { chatRequestSchema } from "./validation/chat-request-schema.ts";
 import { createKeySchema } from "./validation/create-key-schema.ts";
 import { embeddingRequestSchema } from "./validation/embedding-request-schema.ts";
@@ -58,6 +59,29 @@ const requestHeaders = [
   { $ref: "#/components/parameters/RequestIdHeader" },
 ];
 
+const modelPathParameters = [
+  { name: "lab", in: "path", required: true, schema: { type: "string" } },
+  { name: "model", in: "path", required: true, schema: { type: "string" } },
+];
+
+const modelFilterParameters = [
+  {
+    name: "modality",
+    in: "query",
+    required: false,
+    schema: { enum: [...modalities, "audio-stt", "audio-tts"] },
+  },
+  {
+    name: "provider",
+    in: "query",
+    required: false,
+    description: "A serving provider id or a lab (`anthropic` lists Claude wherever it is served)",
+    schema: { type: "string" },
+  },
+  { name: "lab", in: "query", required: false, schema: { type: "string" } },
+  { name: "capability", in: "query", required: false, schema: { enum: [...capabilities] } },
+];
+
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
 
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
@@ -103,6 +127,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       "/v1/models": {
         get: {
           summary: "List the catalog",
+          parameters: modelFilterParameters,
           responses: {
             "200": {
               description: "OpenAI list of models with modality, context window, pricing, capabilities",
@@ -111,21 +136,39 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
                 properties: { object: { const: "list" }, data: { type: "array", items: reference("Model") } },
               }),
             },
+            "400": errorResponse("Unknown filter value (the `param` names the query parameter)"),
             "401": commonErrors["401"],
           },
         },
       },
       "/v1/models/{lab}/{model}": {
         get: {
-          summary: "Get one model by its slug",
-          parameters: [
-            { name: "lab", in: "path", required: true, schema: { type: "string" } },
-            { name: "model", in: "path", required: true, schema: { type: "string" } },
-          ],
+          summary: "Get one model by its slug, with its invocation `schema` block",
+          parameters: modelPathParameters,
           responses: {
             "200": { description: "The model", content: json(reference("Model")) },
             "401": commonErrors["401"],
             "404": errorResponse("Unknown model"),
+          },
+        },
+      },
+      "/v1/models/{lab}/{model}/schema": {
+        get: {
+          summary: "How to call one model: endpoint, request and response examples, quirks, snippets",
+          parameters: modelPathParameters,
+          responses: {
+            "200": { description: "The invocation schema", content: json(reference("InvocationSchema")) },
+            "401": commonErrors["401"],
+            "404": errorResponse("Unknown model"),
+          },
+        },
+      },
+      "/v1/capabilities": {
+        get: {
+          summary: "The capability vocabulary, each modality's endpoint, and catalog counts",
+          responses: {
+            "200": { description: "`{data: [{id, description, endpoint, model_count}], modalities, endpoints, counts}`" },
+            "401": commonErrors["401"],
           },
         },
       },
@@ -219,6 +262,20 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       "/openapi.json": {
         get: { summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
       },
+      "/llms.txt": {
+        get: {
+          summary: "The catalog for language models: every model with its price and capabilities",
+          security: [],
+          responses: { "200": { description: "Markdown", content: { "text/plain": {} } } },
+        },
+      },
+      "/llms-full.txt": {
+        get: {
+          summary: "The full catalog: every model with every provider route, price, source and date",
+          security: [],
+          responses: { "200": { description: "Markdown", content: { "text/plain": {} } } },
+        },
+      },
     },
     components: {
       securitySchemes: {
@@ -268,16 +325,35 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             created: { type: "integer" },
             owned_by: { type: "string" },
             name: { type: "string" },
-            modality: { enum: ["text", "embedding"] },
+            modality: { enum: [...modalities] },
+            lab: { type: "string" },
+            family: { type: ["string", "null"] },
+            released: { type: "string", format: "date" },
             context_window: { type: "integer" },
             max_output_tokens: { type: "integer" },
             capabilities: { type: "array", items: { type: "string" } },
             pricing: {
               type: ["object", "null"],
-              description: "USD per 1M tokens as decimal strings, with source and as-of date",
+              description:
+                "The current price of the first available route as decimal USD strings: input, output, cached_input, cache_write per 1M tokens; per_image, per_second, per_minute, per_1k_characters, per_1k_searches (null when not billed so); with source, as_of and effective_from",
             },
+            schema: { $ref: "#/components/schemas/InvocationSchema", description: "Only on GET /v1/models/{lab}/{model}" },
             providers: { type: "array", items: { type: "object" } },
             available: { type: "boolean", description: "A provider serving it is configured" },
+          },
+        },
+        InvocationSchema: {
+          type: "object",
+          properties: {
+            model: { type: "string" },
+            modality: { enum: [...modalities] },
+            method: { const: "POST" },
+            endpoint: { type: "string", examples: ["/v1/chat/completions"] },
+            content_type: { type: "string" },
+            request_example: { type: "object" },
+            response_examples: { type: "object" },
+            quirks: { type: "array", items: { type: "string" } },
+            snippets: { type: "object" },
           },
         },
         ApiKey: {

@@ -20,6 +20,22 @@ export interface ReserveResult {
   total: number;
 }
 
+export interface CounterLimit {
+  key: string;
+  /** Integer nanodollars the counter may reach. */
+  cap: number;
+  /** Expiry of a counter this call creates (not refreshed). */
+  ttlMs: number;
+}
+
+export interface ReserveAllResult {
+  admitted: boolean;
+  /** Index in `limits` of the first counter that had no room; -1 when admitted. */
+  refusedIndex: number;
+  /** Every counter after this call, in `limits` order. */
+  totals: number[];
+}
+
 export type MessageHandler = (message: string) => void;
 
 export interface KvStore {
@@ -41,6 +57,17 @@ export interface KvStore {
   release(key: string, reserved: number): Promise<number>;
   /** 0 when the counter does not exist. */
   readCounter(key: string): Promise<number>;
+  /**
+   * Adds `amount` to every counter only if each stays ≤ its cap, as one atomic step (a request
+   * charged to a sub-account, its parent and a tag budget takes room in all three or in none).
+   */
+  reserveAll(limits: readonly CounterLimit[], amount: number): Promise<ReserveAllResult>;
+  /** Adds `delta` to each counter that exists (settling or releasing a reservation); returns totals. */
+  adjustAll(keys: readonly string[], delta: number): Promise<number[]>;
+  /** Creates the counter with `value` unless it exists; true when this call created it. */
+  seedCounter(key: string, value: number, ttlMs: number): Promise<boolean>;
+  /** Removes a counter, so the next seedCounter starts it afresh (a cap was changed). */
+  deleteCounter(key: string): Promise<void>;
 
   get(key: string): Promise<string | undefined>;
   /** Every entry expires, so the cache cannot grow without bound. */

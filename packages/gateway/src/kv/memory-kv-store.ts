@@ -9,7 +9,14 @@ import {
   assertTtl,
   KvUnavailableError,
 } from "./kv-store.ts";
-import type { KvStore, MessageHandler, RateLimitResult, ReserveResult } from "./kv-store.ts";
+import type {
+  CounterLimit,
+  KvStore,
+  MessageHandler,
+  RateLimitResult,
+  ReserveAllResult,
+  ReserveResult,
+} from "./kv-store.ts";
 
 export interface MemoryKvStoreOptions {
   /** The clock for expiry; tests inject one. Rate-limit `nowMs` must come from the same clock. */
@@ -144,6 +151,49 @@ export class MemoryKvStore implements KvStore {
   async readCounter(key: string): Promise<number> {
     this.#assertOpen();
     return this.#liveCounter(key)?.value ?? 0;
+  }
+
+  async reserveAll(limits: readonly CounterLimit[], amount: number): Promise<ReserveAllResult> {
+    this.#assertOpen();
+    for (const limit of limits) assertReserveArguments(amount, limit.cap, limit.ttlMs);
+    const totals = limits.map((limit) => this.#liveCounter(limit.key)?.value ?? 0);
+    const refusedIndex = limits.findIndex((limit, index) => (totals[index] ?? 0) + amount > limit.cap);
+    if (refusedIndex !== -1) return { admitted: false, refusedIndex, totals };
+    for (const limit of limits) {
+      const counter = this.#liveCounter(limit.key);
+      if (counter) counter.value += amount;
+      else this.#createCounter(limit.key, amount, limit.ttlMs);
+    }
+    return { admitted: true, refusedIndex: -1, totals: totals.map((total) => total + amount) };
+  }
+
+  async adjustAll(keys: readonly string[], delta: number): Promise<number[]> {
+    this.#assertOpen();
+    assertSafeInteger("delta", delta);
+    return keys.map((key) => this.#adjust(key, delta));
+  }
+
+  async seedCounter(key: string, value: number, ttlMs: number): Promise<boolean> {
+    this.#assertOpen();
+    assertSafeInteger("value", value);
+    assertTtl(ttlMs);
+    if (this.#liveCounter(key)) return false;
+    this.#createCounter(key, value, ttlMs);
+    return true;
+  }
+
+  async deleteCounter(key: string): Promise<void> {
+    this.#assertOpen();
+    this.#counters.delete(key);
+  }
+
+  #createCounter(key: string, value: number, ttlMs: number): void {
+    // Budget counters are never evicted: forgetting spend would let a capped account spend again.
+    if (this.#counters.size >= this.#maxKeys) this.sweep();
+    if (this.#counters.size >= this.#maxKeys) {
+      throw new KvUnavailableError(`memory kv store holds ${this.#maxKeys} counters; refusing a new one`);
+    }
+    this.#counters.set(key, { value, expiresAt: this.#now() + ttlMs });
   }
 
   async get(key: string): Promise<string | undefined> {

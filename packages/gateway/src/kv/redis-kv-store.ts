@@ -10,8 +10,21 @@ import {
   assertTtl,
   KvUnavailableError,
 } from "./kv-store.ts";
-import type { KvStore, MessageHandler, RateLimitResult, ReserveResult } from "./kv-store.ts";
-import { adjustCounterScript, consumeRateLimitScript, reserveScript } from "./redis-scripts.ts";
+import type {
+  CounterLimit,
+  KvStore,
+  MessageHandler,
+  RateLimitResult,
+  ReserveAllResult,
+  ReserveResult,
+} from "./kv-store.ts";
+import {
+  adjustAllScript,
+  adjustCounterScript,
+  consumeRateLimitScript,
+  reserveAllScript,
+  reserveScript,
+} from "./redis-scripts.ts";
 import type { LuaScript } from "./redis-scripts.ts";
 
 export interface RedisKvStoreOptions {
@@ -120,6 +133,42 @@ export class RedisKvStore implements KvStore {
   async readCounter(key: string): Promise<number> {
     const value = await this.#run(() => this.#client.get(this.#key("ctr:", key)));
     return value === null ? 0 : asNumber(value);
+  }
+
+  async reserveAll(limits: readonly CounterLimit[], amount: number): Promise<ReserveAllResult> {
+    for (const limit of limits) assertReserveArguments(amount, limit.cap, limit.ttlMs);
+    if (limits.length === 0) return { admitted: true, refusedIndex: -1, totals: [] };
+    const reply = asArray(
+      await this.#scriptOnKeys(
+        reserveAllScript,
+        limits.map((limit) => this.#key("ctr:", limit.key)),
+        [amount, ...limits.flatMap((limit) => [limit.cap, limit.ttlMs])],
+      ),
+    );
+    const refusedIndex = asNumber(reply[0]);
+    return { admitted: refusedIndex === -1, refusedIndex, totals: reply.slice(1).map(asNumber) };
+  }
+
+  async adjustAll(keys: readonly string[], delta: number): Promise<number[]> {
+    assertSafeInteger("delta", delta);
+    if (keys.length === 0) return [];
+    const reply = await this.#scriptOnKeys(
+      adjustAllScript,
+      keys.map((key) => this.#key("ctr:", key)),
+      [delta],
+    );
+    return asArray(reply).map(asNumber);
+  }
+
+  async seedCounter(key: string, value: number, ttlMs: number): Promise<boolean> {
+    assertSafeInteger("value", value);
+    assertTtl(ttlMs);
+    const reply = await this.#run(() => this.#client.set(this.#key("ctr:", key), value, "PX", ttlMs, "NX"));
+    return reply === "OK";
+  }
+
+  async deleteCounter(key: string): Promise<void> {
+    await this.#run(() => this.#client.unlink(this.#key("ctr:", key)));
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -264,6 +313,23 @@ export class RedisKvStore implements KvStore {
         // The script cache is empty after a Redis restart or failover; the source reloads it.
         if (isReplyError(error) && error.message.startsWith("NOSCRIPT")) {
           return await this.#client.eval(script.source, 1, key, ...args);
+        }
+        throw error;
+      }
+    });
+  }
+
+  async #scriptOnKeys(
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
+    return this.#run(async () => {
+      try {
+        return await this.#client.evalsha(script.sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (isReplyError(error) && error.message.startsWith("NOSCRIPT")) {
+          return await this.#client.eval(script.source, keys.length, ...keys, ...args);
         }
         throw error;
       }

@@ -68,3 +68,46 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
 end
 return redis.call('INCRBY', KEYS[1], ARGV[1])
 `);
+
+/**
+ * KEYS counters. ARGV: amount, then (cap, ttlMs) per key. Checks every counter before touching any,
+ * so the reservation is all-or-nothing. Returns {refusedIndex (0-based, -1 when admitted), totals…}.
+ */
+export const reserveAllScript = lua(`
+local amount = tonumber(ARGV[1])
+local totals = {}
+local refused = -1
+for index, key in ipairs(KEYS) do
+  local current = tonumber(redis.call('GET', key) or '0')
+  totals[index] = current
+  if refused == -1 and current + amount > tonumber(ARGV[index * 2]) then
+    refused = index - 1
+  end
+end
+if refused == -1 then
+  for index, key in ipairs(KEYS) do
+    totals[index] = redis.call('INCRBY', key, ARGV[1])
+    if redis.call('PTTL', key) == -1 then
+      redis.call('PEXPIRE', key, ARGV[index * 2 + 1])
+    end
+  end
+end
+local reply = {refused}
+for index = 1, #totals do
+  reply[index + 1] = totals[index]
+end
+return reply
+`);
+
+/** KEYS counters. ARGV: delta. Adjusts the ones that exist (see adjustCounterScript); returns totals. */
+export const adjustAllScript = lua(`
+local totals = {}
+for index, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then
+    totals[index] = redis.call('INCRBY', key, ARGV[1])
+  else
+    totals[index] = 0
+  end
+end
+return totals
+`);

@@ -35,6 +35,8 @@ export type StreamFraming = "sse" | "aws-eventstream";
 export interface ChatTarget {
   slug: string;
   upstreamModel: string;
+  /** The catalog model's output limit, for vendors that require max_tokens (Anthropic); 0 = unknown. */
+  maxOutputTokens?: number;
 }
 
 export interface UpstreamHttpRequest {
@@ -43,6 +45,8 @@ export interface UpstreamHttpRequest {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** Request fields the vendor cannot express and the adapter left out; reported in `x-aig-warning`. */
+  droppedParameters?: string[];
 }
 
 /** What a stream transform yields for each upstream event. */
@@ -85,15 +89,21 @@ export interface ProviderAdapter {
     request: ChatCompletionRequest,
     target: ChatTarget,
   ): UpstreamHttpRequest | Promise<UpstreamHttpRequest>;
-  fromChatResponse(body: unknown, target: ChatTarget): ChatResult;
-  createChatStreamTransform(target: ChatTarget): ChatStreamTransform;
+  /**
+   * `request` is what toChatRequest was given, for vendors whose answer is read according to what was
+   * asked (Anthropic's JSON mode arrives as a forced tool call that becomes message content).
+   */
+  fromChatResponse(body: unknown, target: ChatTarget, request?: ChatCompletionRequest): ChatResult;
+  createChatStreamTransform(target: ChatTarget, request?: ChatCompletionRequest): ChatStreamTransform;
   toEmbeddingRequest?(
     request: EmbeddingRequest,
     target: ChatTarget,
   ): UpstreamHttpRequest | Promise<UpstreamHttpRequest>;
+  /** `request` is the client's, for what shapes the answer (e.g. `encoding_format`). */
   fromEmbeddingResponse?(
     body: unknown,
     target: ChatTarget,
+    request: EmbeddingRequest,
   ): { response: EmbeddingResponse; usage: TokenUsage; unchangedFromUpstream: boolean };
   toUpstreamError(
     status: number,

@@ -1,5 +1,8 @@
 import { GatewayError } from "@aigateway/protocol";
 import type { Catalog, CatalogModel, CatalogRoute } from "../catalog/catalog.ts";
+import type { Modality } from "../catalog/catalog-schema.ts";
+import { modalityDetails } from "../catalog/modality-endpoints.ts";
+import { findDirectoryProvider } from "../catalog/provider-directory.ts";
 import type { ProviderAdapter } from "../providers/provider-adapter.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
 
@@ -24,6 +27,19 @@ function unknownModel(catalog: Catalog, id: string): GatewayError {
 }
 
 /**
+ * How to enable a provider: its own setup hint when the gateway knows it, else the credential variable
+ * from the catalog's provider directory (hosts the catalog lists before an adapter exists for them).
+ */
+function describeMissingProvider(providers: ProviderRegistry, id: string): string | undefined {
+  const known = providers.describe(id)?.setupHint;
+  if (known !== undefined) return known;
+  const listed = findDirectoryProvider(id);
+  return listed
+    ? `${listed.credentialEnv} (provider '${id}'; no adapter for it in this gateway yet)`
+    : undefined;
+}
+
+/**
  * Picks the first configured route of a catalog model. A model whose every route lacks credentials is
  * a 503 that names the environment variable to set, not a 404: the model exists, the operator has not
  * enabled it.
@@ -32,12 +48,12 @@ export function resolveRoute(
   catalog: Catalog,
   providers: ProviderRegistry,
   modelId: string,
-  modality: "text" | "embedding",
+  modality: Modality,
 ): ResolvedRoute {
   const model = catalog.find(modelId);
   if (!model) throw unknownModel(catalog, modelId);
   if (model.entry.modality !== modality) {
-    const endpoint = model.entry.modality === "embedding" ? "/v1/embeddings" : "/v1/chat/completions";
+    const endpoint = modalityDetails[model.entry.modality].endpoint;
     throw new GatewayError("invalid_request", {
       param: "model",
       message: `The model '${model.id}' is a ${model.entry.modality} model; call ${endpoint} instead.`,
@@ -49,7 +65,7 @@ export function resolveRoute(
     if (adapter) return { model, route, adapter };
   }
   const hints = model.routes
-    .map((route) => providers.describe(route.provider)?.setupHint)
+    .map((route) => describeMissingProvider(providers, route.provider))
     .filter((hint): hint is string => hint !== undefined);
   const names = hints.length > 0 ? hints.join(" or ") : "a provider for it in aigateway.config.json";
   throw new GatewayError("service_unavailable", {

@@ -4,10 +4,80 @@
 
 export type KeyRole = "owner" | "member";
 
+export const accountTiers = ["free", "starter", "pro", "business", "agent", "enterprise"] as const;
+export type AccountTier = (typeof accountTiers)[number];
+
+/** A tenant, or a sub-account when `parentId` is set (its spend bills to the parent). */
 export interface AccountRecord {
   id: string;
   name: string;
   createdAt: number;
+  parentId: string | null;
+  tier: AccountTier;
+  externalRef: string | null;
+  /** Monthly hard cap (UTC calendar month) in nanodollars; null for none. */
+  spendCapNanodollars: number | null;
+  /** Prepaid credit granted in total; the balance is this minus lifetime spend. Null: billed after use. */
+  creditNanodollars: number | null;
+  /** A stricter per-key RPM than the tier's; never above it. */
+  rateLimitRpm: number | null;
+  defaultTag: string | null;
+  /** Catalog slugs this account's keys may call; null for all. */
+  allowedModels: string[] | null;
+  deletedAt: number | null;
+  updatedAt: number;
+}
+
+export type NewAccount = Pick<AccountRecord, "id" | "name" | "createdAt"> & Partial<AccountRecord>;
+
+export type AccountChanges = Partial<
+  Pick<
+    AccountRecord,
+    | "name"
+    | "tier"
+    | "externalRef"
+    | "spendCapNanodollars"
+    | "rateLimitRpm"
+    | "defaultTag"
+    | "allowedModels"
+    | "deletedAt"
+  >
+>;
+
+/** Per-tag hard monthly budget of a (top-level) account. */
+export interface BudgetRecord {
+  accountId: string;
+  tag: string;
+  monthlyCapNanodollars: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Usage summed per (period, billing account, account, tag, model); maintained as rows are inserted. */
+export interface UsageRollup {
+  granularity: "day" | "month";
+  /** "YYYY-MM-DD" or "YYYY-MM", UTC. */
+  period: string;
+  billingAccountId: string;
+  accountId: string;
+  /** "" for untagged requests. */
+  tag: string;
+  model: string;
+  requests: number;
+  errors: number;
+  costNanodollars: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface UsageRollupQuery {
+  granularity: "day" | "month";
+  /** At least one of the two scopes. */
+  billingAccountId?: string;
+  accountId?: string;
+  /** Inclusive bounds in the granularity's format; omitted for unbounded. */
+  fromPeriod?: string;
+  toPeriod?: string;
 }
 
 export interface ApiKeyRecord {
@@ -29,6 +99,8 @@ export interface ApiKeyRecord {
 export interface UsageRecord {
   requestId: string;
   accountId: string | null;
+  /** Who pays: the parent of a sub-account, else the account itself. */
+  billingAccountId: string | null;
   keyId: string | null;
   tag: string | null;
   endpoint: string;
@@ -56,10 +128,80 @@ export interface EventRecord {
   createdAt: number;
 }
 
+/** An uploaded file (OpenAI's File object); the bytes live in the blob store under `blobKey`. */
+export interface FileRecord {
+  id: string;
+  accountId: string;
+  filename: string;
+  purpose: string;
+  bytes: number;
+  blobKey: string;
+  createdAt: number;
+  /** When the file stops being served and the retention sweeper deletes it; null keeps it. */
+  expiresAt: number | null;
+}
+
+/** A result file of an async job, addressed by job id and file name. */
+export interface JobFileRecord {
+  accountId: string;
+  jobId: string;
+  filename: string;
+  blobKey: string;
+  bytes: number;
+  contentType: string;
+  createdAt: number;
+  expiresAt: number | null;
+}
+
+/** A key for signed URLs, generated once and shared by replicas when none is configured. */
+export interface SigningKeyRecord {
+  id: string;
+  secret: string;
+  createdAt: number;
+}
+
+export interface FileListQuery {
+  purpose: string | undefined;
+  limit: number;
+  order: "asc" | "desc";
+  /** Cursor: only files strictly after this one in the chosen order. */
+  after: { createdAt: number; id: string } | undefined;
+}
+
+export interface FileStore {
+  insertFile(file: FileRecord): Promise<void>;
+  findFile(accountId: string, id: string): Promise<FileRecord | undefined>;
+  listFiles(accountId: string, query: FileListQuery): Promise<FileRecord[]>;
+  deleteFile(accountId: string, id: string): Promise<boolean>;
+  listExpiredFiles(now: number, limit: number): Promise<FileRecord[]>;
+  /** Inserts or replaces the file of that account, job id and name. */
+  upsertJobFile(file: JobFileRecord): Promise<void>;
+  findJobFile(accountId: string, jobId: string, filename: string): Promise<JobFileRecord | undefined>;
+  /** Every account's file at that path: a public signed URL names no account until it is verified. */
+  findJobFilesByPath(jobId: string, filename: string): Promise<JobFileRecord[]>;
+  deleteJobFile(accountId: string, jobId: string, filename: string): Promise<boolean>;
+  listExpiredJobFiles(now: number, limit: number): Promise<JobFileRecord[]>;
+  /** Stores `candidate` unless a key with its id exists; returns the stored one (the same on every replica). */
+  ensureSigningKey(candidate: SigningKeyRecord): Promise<SigningKeyRecord>;
+}
+
 export interface AccountStore {
-  insertAccount(account: AccountRecord): Promise<void>;
+  insertAccount(account: NewAccount): Promise<void>;
+  /** Deleted accounts too (`deletedAt` set); callers decide whether those count. */
   findAccount(id: string): Promise<AccountRecord | undefined>;
   countAccounts(): Promise<number>;
+  /** Live accounts with this parent (null: top-level accounts), oldest first. */
+  listAccounts(parentId: string | null): Promise<AccountRecord[]>;
+  updateAccount(id: string, changes: AccountChanges, updatedAt: number): Promise<AccountRecord | undefined>;
+  /** Adds to the granted credit atomically (a first top-up turns a postpaid account prepaid). */
+  addCredit(id: string, nanodollars: number, updatedAt: number): Promise<AccountRecord | undefined>;
+}
+
+export interface BudgetStore {
+  upsertBudget(budget: BudgetRecord): Promise<BudgetRecord>;
+  listBudgets(accountId: string): Promise<BudgetRecord[]>;
+  findBudget(accountId: string, tag: string): Promise<BudgetRecord | undefined>;
+  deleteBudget(accountId: string, tag: string): Promise<boolean>;
 }
 
 export interface KeyStore {
@@ -72,21 +214,155 @@ export interface KeyStore {
 }
 
 export interface UsageStore {
+  /** Inserts the rows and adds them to the day and month rollups, all in one transaction. */
   insertUsage(records: readonly UsageRecord[]): Promise<void>;
   listRecentUsage(accountId: string, limit: number): Promise<UsageRecord[]>;
+  listUsageRollups(query: UsageRollupQuery): Promise<UsageRollup[]>;
+  /** Retention: removes raw rows created before `createdAt` (rollups stay); returns how many. */
+  deleteUsageBefore(createdAt: number): Promise<number>;
 }
 
 export interface EventStore {
+  /** Also the webhook outbox write: see WebhookStore.recordEvent. */
   insertEvent(event: EventRecord): Promise<void>;
   listEvents(accountId: string, limit: number): Promise<EventRecord[]>;
+}
+
+export interface WebhookEndpointRecord {
+  id: string;
+  accountId: string;
+  url: string;
+  /** Event types delivered to this endpoint; "*" means every type. */
+  events: string[];
+  description: string | null;
+  createdAt: number;
+}
+
+export type WebhookDeliveryStatus = "pending" | "succeeded" | "failed" | "cancelled";
+
+/** One event on its way to one URL; its id is the `x-aig-delivery-id` of every attempt. */
+export interface WebhookDeliveryRecord {
+  id: string;
+  accountId: string;
+  eventId: string;
+  eventType: string;
+  /** Null for a per-request `webhook_url`. */
+  endpointId: string | null;
+  url: string;
+  status: WebhookDeliveryStatus;
+  /** Attempts made so far. */
+  attempts: number;
+  /** When the next attempt is due (null once finished). */
+  nextAttemptAt: number | null;
+  lastAttemptAt: number | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: number;
+  completedAt: number | null;
+  /** Set on a delivery created by a manual redeliver: the delivery it repeats. */
+  redeliveryOf: string | null;
+}
+
+export interface WebhookAttemptRecord {
+  deliveryId: string;
+  /** 1-based, the `x-aig-attempt` header. */
+  attempt: number;
+  attemptedAt: number;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface WebhookSecretRecord {
+  accountId: string;
+  secret: string;
+  /** The secret before the last rotation, still signed with until `previousSecretExpiresAt`. */
+  previousSecret: string | null;
+  previousSecretExpiresAt: number | null;
+  createdAt: number;
+  rotatedAt: number | null;
+}
+
+export interface ClaimedWebhookDelivery {
+  delivery: WebhookDeliveryRecord;
+  event: EventRecord;
+}
+
+/** How an attempt left a delivery: finished, or pending again with its next attempt time. */
+export type WebhookAttemptOutcome =
+  { status: "succeeded" | "failed" } | { status: "pending"; nextAttemptAt: number };
+
+export interface WebhookDeliveryQuery {
+  limit: number;
+  endpointId?: string;
+  eventId?: string;
+  status?: WebhookDeliveryStatus;
+}
+
+/**
+ * The webhook outbox. Recording an event (here or through EventStore.insertEvent, which does the
+ * same) writes the event row and a pending delivery per subscribed endpoint in one transaction, so
+ * an event a caller saw recorded is never lost to a crash before its deliveries exist.
+ */
+export interface WebhookStore {
+  /**
+   * Inserts the event and, atomically with it, one pending delivery (due at `event.createdAt`) per
+   * endpoint of the account subscribed to its type, plus one per `extraUrls` entry. Returns them.
+   */
+  recordEvent(event: EventRecord, extraUrls?: readonly string[]): Promise<WebhookDeliveryRecord[]>;
+  insertEndpoint(endpoint: WebhookEndpointRecord): Promise<void>;
+  listEndpoints(accountId: string): Promise<WebhookEndpointRecord[]>;
+  findEndpoint(accountId: string, id: string): Promise<WebhookEndpointRecord | undefined>;
+  /** Deletes the endpoint and cancels its pending deliveries; false when not in this account. */
+  deleteEndpoint(accountId: string, id: string, now: number): Promise<boolean>;
+  /**
+   * Leases up to `limit` pending deliveries due at `now` whose lease is free or expired, so that
+   * concurrent dispatchers (replicas) never hold the same delivery at once.
+   */
+  claimDueDeliveries(claim: {
+    now: number;
+    limit: number;
+    leaseOwner: string;
+    leaseUntil: number;
+  }): Promise<ClaimedWebhookDelivery[]>;
+  /**
+   * Records an attempt and applies its outcome, if `leaseOwner` still holds the delivery and it is
+   * pending; returns false (the attempt is still logged) when it lost the lease meanwhile.
+   */
+  completeAttempt(
+    attempt: WebhookAttemptRecord,
+    leaseOwner: string,
+    outcome: WebhookAttemptOutcome,
+  ): Promise<boolean>;
+  /** Gives a claimed delivery back untouched (shutdown mid-attempt), so it is retried promptly. */
+  releaseDelivery(id: string, leaseOwner: string): Promise<void>;
+  listDeliveries(accountId: string, query: WebhookDeliveryQuery): Promise<WebhookDeliveryRecord[]>;
+  findDelivery(accountId: string, id: string): Promise<WebhookDeliveryRecord | undefined>;
+  /** Attempts of these deliveries, oldest first. */
+  listAttempts(deliveryIds: readonly string[]): Promise<WebhookAttemptRecord[]>;
+  /** A new pending delivery (new id, due at `now`) of the same event to the same URL. */
+  redeliver(accountId: string, id: string, now: number): Promise<WebhookDeliveryRecord | undefined>;
+  findSecret(accountId: string): Promise<WebhookSecretRecord | undefined>;
+  /** Stores `candidate` unless the account already has a secret; returns the one in force. */
+  ensureSecret(accountId: string, candidate: string, now: number): Promise<WebhookSecretRecord>;
+  /** Replaces the secret; the old one stays in `previousSecret` until `previousValidUntil` (null: dead now). */
+  rotateSecret(
+    accountId: string,
+    secret: string,
+    now: number,
+    previousValidUntil: number | null,
+  ): Promise<WebhookSecretRecord>;
 }
 
 export interface Storage {
   readonly kind: "sqlite" | "postgres";
   accounts: AccountStore;
+  budgets: BudgetStore;
   keys: KeyStore;
   usage: UsageStore;
   events: EventStore;
+  files: FileStore;
+  webhooks: WebhookStore;
   /** True when the backend answers a trivial query (the readiness probe). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@
 // SseEvent objects and never see bytes.
 import { createSseDecoder, type SseEvent } from "@aigateway/protocol";
 import type { StreamFraming } from "../providers/provider-adapter.ts";
+import { createAwsEventStreamDecoder } from "./create-aws-event-stream-decoder.ts";
 
 export interface UpstreamEventDecoder {
   /** Feeds one read of the body; returns the events it completed. */
@@ -19,6 +20,6 @@ export function createUpstreamEventDecoder(framing: StreamFraming = "sse"): Upst
     case "sse":
       return createSseByteDecoder();
     case "aws-eventstream":
-      throw new Error("aws-eventstream framing is not implemented yet");
+      return createAwsEventStreamDecoder();
   }
 }

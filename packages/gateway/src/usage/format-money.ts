@@ -18,3 +18,18 @@ export function toUsd(nanodollars: number): number {
 export function toCents(nanodollars: number): number {
   return Number(formatCents(nanodollars));
 }
+
+export const nanodollarsPerCent = 10_000_000;
+
+/** Whole cents (an API's `*_cents` input) as nanodollars. */
+export function centsToNanodollars(cents: number): number {
+  return Math.round(cents * nanodollarsPerCent);
+}
+
+/** "$50.00" for messages; amounts under a cent keep four decimals so they do not read as zero. */
+export function formatDollars(nanodollars: number): string {
+  const dollars = nanodollars / 1e9;
+  const sign = dollars < 0 ? "-" : "";
+  const magnitude = Math.abs(dollars);
+  return `${sign}$${magnitude > 0 && magnitude < 0.01 ? magnitude.toFixed(4) : magnitude.toFixed(2)}`;
+}

@@ -251,6 +251,67 @@ function contract(backend: Backend): void {
     });
   });
 
+  describe("multi-counter reservations", () => {
+    test("200 concurrent requests against three counters: each admitted one holds room in all", async () => {
+      const store = await backend.open();
+      const peer = await backend.openPeer(store);
+      const [subAccount, parent, tag] = [unique("sa"), unique("parent"), unique("tag")];
+      // The sub-account affords 10, the parent 15 (it has other spend), the tag 20.
+      await store.seedCounter(parent, 50, 60_000);
+      const limits = [
+        { key: subAccount, cap: 100, ttlMs: 60_000 },
+        { key: parent, cap: 200, ttlMs: 60_000 },
+        { key: tag, cap: 200, ttlMs: 60_000 },
+      ];
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, index) => (index % 2 === 0 ? store : peer).reserveAll(limits, 10)),
+      );
+      assert.equal(results.filter((result) => result.admitted).length, 10);
+      assert.ok(results.filter((result) => !result.admitted).every((result) => result.refusedIndex === 0));
+      assert.deepEqual(
+        [await store.readCounter(subAccount), await store.readCounter(parent), await store.readCounter(tag)],
+        [100, 150, 100],
+      );
+    });
+
+    test("a refusal by any counter changes none, and names the counter", async () => {
+      const store = await backend.open();
+      const [first, second] = [unique("a"), unique("b")];
+      await store.seedCounter(second, 95, 60_000);
+      const result = await store.reserveAll(
+        [
+          { key: first, cap: 100, ttlMs: 60_000 },
+          { key: second, cap: 100, ttlMs: 60_000 },
+        ],
+        10,
+      );
+      assert.deepEqual(result, { admitted: false, refusedIndex: 1, totals: [0, 95] });
+      assert.deepEqual([await store.readCounter(first), await store.readCounter(second)], [0, 95]);
+    });
+
+    test("adjustAll settles every existing counter and skips missing ones", async () => {
+      const store = await backend.open();
+      const [first, second, missing] = [unique("a"), unique("b"), unique("missing")];
+      const limits = [first, second].map((key) => ({ key, cap: 1_000, ttlMs: 60_000 }));
+      assert.deepEqual((await store.reserveAll(limits, 300)).totals, [300, 300]);
+      assert.deepEqual(await store.adjustAll([first, second, missing], -120), [180, 180, 0]);
+      assert.equal(await store.readCounter(missing), 0);
+      assert.deepEqual(await store.reserveAll([], 5), { admitted: true, refusedIndex: -1, totals: [] });
+    });
+
+    test("seedCounter creates once; deleteCounter lets it be seeded again", async () => {
+      const store = await backend.open();
+      const key = unique("seed");
+      assert.equal(await store.seedCounter(key, 42, 60_000), true);
+      assert.equal(await store.seedCounter(key, 7, 60_000), false);
+      assert.equal(await store.readCounter(key), 42);
+      await store.deleteCounter(key);
+      assert.equal(await store.readCounter(key), 0);
+      assert.equal(await store.seedCounter(key, 7, 60_000), true);
+      assert.equal(await store.readCounter(key), 7);
+    });
+  });
+
   describe("cache", () => {
     test("get, set, overwrite and delete", async () => {
       const store = await backend.open();
@@ -414,6 +475,9 @@ describe("unreachable redis", () => {
       await assert.rejects(store.reserve("budget", 1, 10, 60_000), KvUnavailableError);
       await assert.rejects(store.settle("budget", 1, 2), KvUnavailableError);
       await assert.rejects(store.readCounter("budget"), KvUnavailableError);
+      await assert.rejects(store.reserveAll([{ key: "b", cap: 10, ttlMs: 1_000 }], 1), KvUnavailableError);
+      await assert.rejects(store.adjustAll(["b"], 1), KvUnavailableError);
+      await assert.rejects(store.seedCounter("b", 1, 1_000), KvUnavailableError);
       await assert.rejects(store.get("cache"), KvUnavailableError);
       await assert.rejects(store.set("cache", "v", 1_000), KvUnavailableError);
       await assert.rejects(store.deleteByPrefix("cache"), KvUnavailableError);

@@ -11,7 +11,13 @@ import { createPostgresPool } from "../../src/storage/postgres/create-postgres-p
 import { openPostgresStorage } from "../../src/storage/postgres/open-postgres-storage.ts";
 import { listMigrationStatus } from "../../src/storage/postgres/run-postgres-migrations.ts";
 import { openSqliteStorage } from "../../src/storage/sqlite/open-sqlite-storage.ts";
-import type { ApiKeyRecord, EventRecord, Storage, UsageRecord } from "../../src/storage/storage.ts";
+import type {
+  AccountRecord,
+  ApiKeyRecord,
+  EventRecord,
+  Storage,
+  UsageRecord,
+} from "../../src/storage/storage.ts";
 import { PostgresTestSchemas } from "./postgres-test-schemas.ts";
 
 interface AppliedMigration {
@@ -96,8 +102,27 @@ function postgresBackend(databaseUrl: string): Backend {
   };
 }
 
-function account(id: string, createdAt = 1_700_000_000_000) {
-  return { id, name: `Account ${id}`, createdAt };
+function account(
+  id: string,
+  createdAt = 1_700_000_000_000,
+  overrides: Partial<AccountRecord> = {},
+): AccountRecord {
+  return {
+    id,
+    name: `Account ${id}`,
+    createdAt,
+    parentId: null,
+    tier: "pro",
+    externalRef: null,
+    spendCapNanodollars: null,
+    creditNanodollars: null,
+    rateLimitRpm: null,
+    defaultTag: null,
+    allowedModels: null,
+    deletedAt: null,
+    updatedAt: createdAt,
+    ...overrides,
+  };
 }
 
 function apiKey(accountId: string, id: string, overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
@@ -131,6 +156,7 @@ function usageRow(accountId: string | null, index: number, createdAt: number): U
   return {
     requestId: `req_${index}`,
     accountId,
+    billingAccountId: accountId,
     keyId: index % 4 === 0 ? null : `key_${index % 3}`,
     tag: awkwardTags[index % awkwardTags.length] ?? null,
     endpoint: index % 2 === 0 ? "/v1/chat/completions" : "/v1/embeddings",
@@ -175,6 +201,173 @@ function storageContract(name: string, createBackend: () => Backend): void {
         assert.equal(await storage.accounts.countAccounts(), 2);
         await assert.rejects(storage.accounts.insertAccount(account("acct_1")));
         assert.equal(await storage.accounts.countAccounts(), 2);
+      }));
+
+    test("accounts: sub-accounts, updates, credit top-ups and soft deletion", () =>
+      withStorage(async (storage) => {
+        const parent = account("acct_parent", 1_700_000_000_000, {
+          tier: "business",
+          spendCapNanodollars: 50 * 1e9,
+          allowedModels: ["openai/gpt-4o-mini", "ünïcødé/model"],
+        });
+        await storage.accounts.insertAccount(parent);
+        const child = account("sa_child", 1_700_000_000_001, {
+          parentId: "acct_parent",
+          externalRef: "customer_123",
+          rateLimitRpm: 60,
+          defaultTag: "tenant:abc",
+          spendCapNanodollars: 5 * 1e9,
+        });
+        await storage.accounts.insertAccount(child);
+        await storage.accounts.insertAccount(
+          account("sa_other", 1_700_000_000_002, { parentId: "acct_parent" }),
+        );
+        assert.deepEqual(await storage.accounts.findAccount("acct_parent"), parent);
+        assert.deepEqual(await storage.accounts.findAccount("sa_child"), child);
+        assert.deepEqual(
+          (await storage.accounts.listAccounts("acct_parent")).map((record) => record.id),
+          ["sa_child", "sa_other"],
+        );
+        assert.deepEqual(
+          (await storage.accounts.listAccounts(null)).map((record) => record.id),
+          ["acct_parent"],
+        );
+
+        const updated = await storage.accounts.updateAccount(
+          "sa_child",
+          { spendCapNanodollars: null, allowedModels: ["a/b"], rateLimitRpm: 30, name: "renamed" },
+          1_700_000_000_500,
+        );
+        assert.deepEqual(updated, {
+          ...child,
+          spendCapNanodollars: null,
+          allowedModels: ["a/b"],
+          rateLimitRpm: 30,
+          name: "renamed",
+          updatedAt: 1_700_000_000_500,
+        });
+        assert.equal(await storage.accounts.updateAccount("acct_missing", { name: "x" }, 1), undefined);
+
+        await storage.accounts.addCredit("acct_parent", 2_500_000_000, 1_700_000_000_600);
+        const topped = await storage.accounts.addCredit("acct_parent", 1, 1_700_000_000_700);
+        assert.equal(topped?.creditNanodollars, 2_500_000_001);
+        assert.equal(topped?.updatedAt, 1_700_000_000_700);
+
+        await storage.accounts.updateAccount("sa_other", { deletedAt: 1_700_000_000_800 }, 1_700_000_000_800);
+        assert.equal((await storage.accounts.findAccount("sa_other"))?.deletedAt, 1_700_000_000_800);
+        assert.deepEqual(
+          (await storage.accounts.listAccounts("acct_parent")).map((record) => record.id),
+          ["sa_child"],
+        );
+      }));
+
+    test("budgets: upsert keeps created_at, list by tag, delete once", () =>
+      withStorage(async (storage) => {
+        await storage.accounts.insertAccount(account("acct_b"));
+        const first = await storage.budgets.upsertBudget({
+          accountId: "acct_b",
+          tag: "search",
+          monthlyCapNanodollars: 10,
+          createdAt: 1,
+          updatedAt: 1,
+        });
+        assert.deepEqual(first, {
+          accountId: "acct_b",
+          tag: "search",
+          monthlyCapNanodollars: 10,
+          createdAt: 1,
+          updatedAt: 1,
+        });
+        const second = await storage.budgets.upsertBudget({
+          ...first,
+          monthlyCapNanodollars: 20,
+          createdAt: 9,
+          updatedAt: 2,
+        });
+        assert.deepEqual(second, { ...first, monthlyCapNanodollars: 20, updatedAt: 2 });
+        await storage.budgets.upsertBudget({ ...first, tag: "chat ünï" });
+        assert.deepEqual(
+          (await storage.budgets.listBudgets("acct_b")).map((budget) => budget.tag),
+          ["chat ünï", "search"],
+        );
+        assert.equal(await storage.budgets.deleteBudget("acct_b", "search"), true);
+        assert.equal(await storage.budgets.deleteBudget("acct_b", "search"), false);
+        assert.equal(await storage.budgets.findBudget("acct_b", "search"), undefined);
+      }));
+
+    test("usage rollups: day and month totals equal the raw rows to the nanodollar, by scope", () =>
+      withStorage(async (storage) => {
+        const day = Date.UTC(2026, 10, 24, 12);
+        const rows: UsageRecord[] = [];
+        for (let index = 0; index < 300; index++) {
+          const sub = index % 3 === 0;
+          rows.push({
+            ...usageRow(sub ? "sa_1" : "acct_1", index, day + (index % 2) * 86_400_000),
+            billingAccountId: "acct_1",
+            costNanodollars: 1_000_003 * index,
+          });
+        }
+        // Two batches into the same rollup rows: the second adds, it does not overwrite.
+        await storage.usage.insertUsage(rows.slice(0, 100));
+        await storage.usage.insertUsage(rows.slice(100));
+        const expected = rows.reduce((total, row) => total + row.costNanodollars, 0);
+        const sum = (rollups: readonly { costNanodollars: number }[]) =>
+          rollups.reduce((total, rollup) => total + rollup.costNanodollars, 0);
+
+        const months = await storage.usage.listUsageRollups({
+          granularity: "month",
+          billingAccountId: "acct_1",
+        });
+        assert.equal(sum(months), expected);
+        assert.equal(
+          months.reduce((total, rollup) => total + rollup.requests, 0),
+          300,
+        );
+        assert.equal(
+          months.reduce((total, rollup) => total + rollup.errors, 0),
+          30,
+        );
+        const days = await storage.usage.listUsageRollups({ granularity: "day", billingAccountId: "acct_1" });
+        assert.deepEqual([...new Set(days.map((rollup) => rollup.period))], ["2026-11-24", "2026-11-25"]);
+        assert.equal(sum(days), expected);
+        const firstDay = await storage.usage.listUsageRollups({
+          granularity: "day",
+          billingAccountId: "acct_1",
+          fromPeriod: "2026-11-24",
+          toPeriod: "2026-11-24",
+        });
+        assert.equal(
+          sum(firstDay),
+          rows.filter((_, index) => index % 2 === 0).reduce((t, r) => t + r.costNanodollars, 0),
+        );
+        const subOnly = await storage.usage.listUsageRollups({ granularity: "month", accountId: "sa_1" });
+        assert.equal(
+          sum(subOnly),
+          rows.filter((row) => row.accountId === "sa_1").reduce((t, r) => t + r.costNanodollars, 0),
+        );
+        assert.deepEqual(
+          [...new Set(months.map((rollup) => rollup.tag))].sort(),
+          ["", "NULL", 'quote " comma , braces {} backslash \\ end', "team:search", "ünïcødé 🙂"].sort(),
+        );
+      }));
+
+    test("usage retention deletes raw rows before a time and keeps the rollups", () =>
+      withStorage(async (storage) => {
+        const rows = [0, 1, 2, 3].map((index) => usageRow("acct_r", index, 1_000 + index));
+        await storage.usage.insertUsage(rows);
+        assert.equal(await storage.usage.deleteUsageBefore(1_002), 2);
+        assert.deepEqual(
+          (await storage.usage.listRecentUsage("acct_r", 10)).map((row) => row.requestId),
+          ["req_3", "req_2"],
+        );
+        const rollups = await storage.usage.listUsageRollups({
+          granularity: "month",
+          billingAccountId: "acct_r",
+        });
+        assert.equal(
+          rollups.reduce((total, rollup) => total + rollup.requests, 0),
+          4,
+        );
       }));
 
     test("keys: insert, find by hash, find, list in (created_at, id) byte order", () =>

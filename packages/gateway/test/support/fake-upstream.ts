@@ -7,9 +7,9 @@ export interface FakeReply {
   status: number;
   headers?: Record<string, string>;
   /** A whole body, sent at once. */
-  body?: string;
-  /** SSE frames (each a complete `data: …\n\n` text), written one by one. */
-  frames?: string[];
+  body?: string | Uint8Array;
+  /** SSE frames (each a complete `data: …\n\n` text) or binary pieces, written one by one. */
+  frames?: (string | Uint8Array)[];
   /** After this many frames, wait for `release` before sending the rest. */
   pauseAfterFrames?: number;
   release?: Promise<void>;
@@ -125,10 +125,11 @@ export function replyWithChunkFixture(name: string, options: Partial<FakeReply> 
 export function replyWithCassette(name: string, index = 0, options: Partial<FakeReply> = {}): FakeReply {
   const interaction = readCassette(name)[index];
   if (!interaction) throw new Error(`${name} has no interaction ${index}`);
-  const { status, headers, body } = interaction.response;
+  const { status, headers, body, bytes } = interaction.response;
   const contentType = headers["content-type"] ?? "application/json";
   const replyHeaders: Record<string, string> = { "content-type": contentType };
   if (headers["retry-after"]) replyHeaders["retry-after"] = headers["retry-after"];
+  if (bytes) return { status, headers: replyHeaders, body: bytes, ...options };
   if (contentType.includes("text/event-stream")) {
     // Keep the recorded frames as they were on the wire, one write per event.
     const frames = body.split(/(?<=\r?\n\r?\n)/).filter((frame) => frame.trim().length > 0);

@@ -29,11 +29,17 @@ export function readChunkLines(name: string): string[] {
 
 export interface RecordedInteraction {
   request: { method: string; uri: string; body: unknown };
-  response: { status: number; headers: Record<string, string>; body: string };
+  response: {
+    status: number;
+    headers: Record<string, string>;
+    body: string;
+    /** The body's bytes when the cassette stored it as `!!binary` (Bedrock's AWS event streams). */
+    bytes?: Uint8Array;
+  };
 }
 
 interface CassetteBody {
-  string?: string;
+  string?: string | Uint8Array;
   parsed_body?: unknown;
 }
 
@@ -59,7 +65,7 @@ export function readCassette(name: string): RecordedInteraction[] {
       const value = values[0];
       if (value !== undefined) headers[header.toLowerCase()] = value;
     }
-    let body: string;
+    let body: string | Uint8Array;
     if (response.parsed_body !== undefined) body = JSON.stringify(response.parsed_body);
     else if (typeof response.body === "string") body = response.body;
     else if (response.body?.string !== undefined) body = response.body.string;
@@ -71,7 +77,12 @@ export function readCassette(name: string): RecordedInteraction[] {
         uri: request.uri,
         body: typeof requestBody === "string" ? (JSON.parse(requestBody) as unknown) : requestBody,
       },
-      response: { status: response.status.code, headers, body },
+      response: {
+        status: response.status.code,
+        headers,
+        body: body instanceof Uint8Array ? Buffer.from(body).toString("utf8") : body,
+        ...(body instanceof Uint8Array ? { bytes: body } : {}),
+      },
     };
   });
 }

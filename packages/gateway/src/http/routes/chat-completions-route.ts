@@ -8,7 +8,7 @@ import { parseWithSchema } from "../validation/parse-with-schema.ts";
 import { toRequestContext } from "./to-request-context.ts";
 
 export function registerChatCompletionsRoute(app: FastifyInstance, chat: ChatService): void {
-  app.post("/v1/chat/completions", async (request, reply) => {
+  app.post("/v1/chat/completions", { config: { rateLimited: true } }, async (request, reply) => {
     const context = toRequestContext(request);
     const body = parseWithSchema(chatRequestSchema, request.body) as ChatCompletionRequest;
     const signal = abortOnDisconnect(reply);

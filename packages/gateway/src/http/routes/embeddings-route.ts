@@ -7,7 +7,7 @@ import { parseWithSchema } from "../validation/parse-with-schema.ts";
 import { toRequestContext } from "./to-request-context.ts";
 
 export function registerEmbeddingsRoute(app: FastifyInstance, embeddings: EmbeddingService): void {
-  app.post("/v1/embeddings", async (request, reply) => {
+  app.post("/v1/embeddings", { config: { rateLimited: true } }, async (request, reply) => {
     const context = toRequestContext(request);
     const body = parseWithSchema(embeddingRequestSchema, request.body) as EmbeddingRequest;
     const result = await embeddings.embed(context, body, abortOnDisconnect(reply));

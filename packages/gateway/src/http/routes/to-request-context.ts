@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { RequestContext } from "../../chat/request-context.ts";
-import { requirePrincipal } from "../middleware/authenticate.ts";
+import { requirePrincipal, requireProfile } from "../middleware/authenticate.ts";
 import { readTag } from "../validation/read-tag.ts";
 
 declare module "fastify" {
@@ -11,11 +11,14 @@ declare module "fastify" {
 
 export function toRequestContext(request: FastifyRequest): RequestContext {
   const principal = requirePrincipal(request);
+  const profile = requireProfile(request);
   return {
     requestId: request.id,
     accountId: principal.accountId,
+    billingAccountId: profile.billing.id,
     keyId: principal.keyId,
-    tag: readTag(request.headers["x-aig-tag"]),
+    tag: readTag(request.headers["x-aig-tag"]) ?? profile.account.defaultTag,
     startedAt: request.startedAt,
+    profile,
   };
 }

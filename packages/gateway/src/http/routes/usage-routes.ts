@@ -2,7 +2,10 @@ import type { FastifyInstance } from "fastify";
 import type { UsageRecord, UsageStore } from "../../storage/storage.ts";
 import { toCents } from "../../usage/format-money.ts";
 import type { UsageWriter } from "../../usage/usage-writer.ts";
-import { requirePrincipal } from "../middleware/authenticate.ts";
+import type { AccountService } from "../../accounts/account-service.ts";
+import { groupRollups, toUsageFields } from "../../usage/summarize-rollups.ts";
+import { requirePrincipal, requireProfile, requireTopLevelOwner } from "../middleware/authenticate.ts";
+import { monthQuerySchema } from "../validation/account-schemas.ts";
 import { parseWithSchema } from "../validation/parse-with-schema.ts";
 import { recentUsageQuerySchema } from "../validation/recent-usage-query-schema.ts";
 
@@ -29,7 +32,53 @@ function toUsageRow(record: UsageRecord) {
   };
 }
 
-export function registerUsageRoutes(app: FastifyInstance, store: UsageStore, writer: UsageWriter): void {
+export function registerUsageRoutes(
+  app: FastifyInstance,
+  store: UsageStore,
+  writer: UsageWriter,
+  accounts: AccountService,
+): void {
+  const readMonth = (query: unknown): string =>
+    parseWithSchema(monthQuerySchema, query ?? {}).month ?? new Date().toISOString().slice(0, 7);
+
+  // A sub-account key sees its own spend; an account key sees its sub-accounts' spend too.
+  app.get("/v1/usage/by-tag", async (request) => {
+    const profile = requireProfile(request);
+    const month = readMonth(request.query);
+    const scope = profile.parent
+      ? { accountId: profile.account.id }
+      : { billingAccountId: profile.billing.id };
+    const rollups = await accounts.listRollups(scope, "month", month, month);
+    return {
+      object: "list",
+      month,
+      data: groupRollups(rollups, (rollup) => rollup.tag).map(([tag, totals]) => ({
+        tag: tag === "" ? null : tag,
+        ...toUsageFields(totals),
+      })),
+    };
+  });
+
+  app.get("/v1/usage/by-sub-account", async (request) => {
+    const profile = requireTopLevelOwner(request, "read other accounts' usage");
+    const month = readMonth(request.query);
+    const rollups = await accounts.listRollups(
+      { billingAccountId: profile.billing.id },
+      "month",
+      month,
+      month,
+    );
+    const children = rollups.filter((rollup) => rollup.accountId !== profile.billing.id);
+    return {
+      object: "list",
+      month,
+      data: groupRollups(children, (rollup) => rollup.accountId).map(([subAccountId, totals]) => ({
+        sub_account_id: subAccountId,
+        ...toUsageFields(totals),
+      })),
+    };
+  });
+
   app.get("/v1/usage/recent", async (request) => {
     const principal = requirePrincipal(request);
     const query = parseWithSchema(recentUsageQuerySchema, request.query);

@@ -1,4 +1,18 @@
-import type { ApiKeyRecord, EventRecord, KeyRole, Storage, UsageRecord } from "../storage.ts";
+import type {
+  AccountChanges,
+  AccountRecord,
+  AccountTier,
+  ApiKeyRecord,
+  BudgetRecord,
+  EventRecord,
+  KeyRole,
+  Storage,
+  UsageRecord,
+  UsageRollup,
+} from "../storage.ts";
+import { foldUsageRollups } from "../fold-usage-rollups.ts";
+import { createPostgresFileStore } from "./postgres-file-store.ts";
+import { createPostgresWebhookStore } from "./postgres-webhook-store.ts";
 import { createPostgresPool, type PostgresPoolOptions } from "./create-postgres-pool.ts";
 import { runPostgresMigrations } from "./run-postgres-migrations.ts";
 
@@ -7,7 +21,94 @@ interface AccountRow {
   id: string;
   name: string;
   created_at: number;
+  parent_id: string | null;
+  tier: string;
+  external_ref: string | null;
+  spend_cap_nanodollars: number | null;
+  credit_nanodollars: number | null;
+  rate_limit_rpm: number | null;
+  default_tag: string | null;
+  allowed_models: string[] | null;
+  deleted_at: number | null;
+  updated_at: number | null;
 }
+
+interface BudgetRow {
+  account_id: string;
+  tag: string;
+  monthly_cap_nanodollars: number;
+  created_at: number;
+  updated_at: number;
+}
+
+interface RollupRow {
+  billing_account_id: string;
+  granularity: string;
+  period: string;
+  account_id: string;
+  tag: string;
+  model: string;
+  requests: number;
+  errors: number;
+  cost_nanodollars: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+function toAccount(row: AccountRow): AccountRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    parentId: row.parent_id,
+    tier: row.tier as AccountTier,
+    externalRef: row.external_ref,
+    spendCapNanodollars: row.spend_cap_nanodollars,
+    creditNanodollars: row.credit_nanodollars,
+    rateLimitRpm: row.rate_limit_rpm,
+    defaultTag: row.default_tag,
+    allowedModels: row.allowed_models,
+    deletedAt: row.deleted_at,
+    updatedAt: row.updated_at ?? row.created_at,
+  };
+}
+
+function toBudget(row: BudgetRow): BudgetRecord {
+  return {
+    accountId: row.account_id,
+    tag: row.tag,
+    monthlyCapNanodollars: row.monthly_cap_nanodollars,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toRollup(row: RollupRow): UsageRollup {
+  return {
+    granularity: row.granularity as UsageRollup["granularity"],
+    period: row.period,
+    billingAccountId: row.billing_account_id,
+    accountId: row.account_id,
+    tag: row.tag,
+    model: row.model,
+    requests: row.requests,
+    errors: row.errors,
+    costNanodollars: row.cost_nanodollars,
+    promptTokens: row.prompt_tokens,
+    completionTokens: row.completion_tokens,
+  };
+}
+
+const accountColumnNames: Record<keyof AccountChanges, string> = {
+  name: "name",
+  tier: "tier",
+  externalRef: "external_ref",
+  spendCapNanodollars: "spend_cap_nanodollars",
+  rateLimitRpm: "rate_limit_rpm",
+  defaultTag: "default_tag",
+  allowedModels: "allowed_models",
+  deletedAt: "deleted_at",
+};
 
 interface KeyRow {
   id: string;
@@ -25,6 +126,7 @@ interface KeyRow {
 interface UsageRow {
   request_id: string;
   account_id: string | null;
+  billing_account_id: string | null;
   key_id: string | null;
   tag: string | null;
   endpoint: string;
@@ -71,6 +173,7 @@ function toUsage(row: UsageRow): UsageRecord {
   return {
     requestId: row.request_id,
     accountId: row.account_id,
+    billingAccountId: row.billing_account_id,
     keyId: row.key_id,
     tag: row.tag,
     endpoint: row.endpoint,
@@ -114,10 +217,42 @@ const usageColumns: readonly (readonly [string, string, (record: UsageRecord) =>
   ["reasoning_tokens", "bigint", (record) => record.reasoningTokens],
   ["cost_nanodollars", "bigint", (record) => record.costNanodollars],
   ["created_at", "bigint", (record) => record.createdAt],
+  ["billing_account_id", "text", (record) => record.billingAccountId],
 ];
 
-const insertUsageSql = `INSERT INTO usage_log (${usageColumns.map(([column]) => column).join(", ")})
-  SELECT * FROM unnest(${usageColumns.map(([, type], index) => `$${index + 1}::${type}[]`).join(", ")})`;
+const rollupColumns: readonly (readonly [string, string, (rollup: UsageRollup) => unknown])[] = [
+  ["billing_account_id", "text", (rollup) => rollup.billingAccountId],
+  ["granularity", "text", (rollup) => rollup.granularity],
+  ["period", "text", (rollup) => rollup.period],
+  ["account_id", "text", (rollup) => rollup.accountId],
+  ["tag", "text", (rollup) => rollup.tag],
+  ["model", "text", (rollup) => rollup.model],
+  ["requests", "bigint", (rollup) => rollup.requests],
+  ["errors", "bigint", (rollup) => rollup.errors],
+  ["cost_nanodollars", "bigint", (rollup) => rollup.costNanodollars],
+  ["prompt_tokens", "bigint", (rollup) => rollup.promptTokens],
+  ["completion_tokens", "bigint", (rollup) => rollup.completionTokens],
+];
+
+// The rows and their rollup increments in one statement, so both land or neither does. Rollups come
+// pre-folded and sorted (foldUsageRollups), and WITH ORDINALITY keeps that order for the row locks.
+const rollupOffset = usageColumns.length;
+const insertUsageSql = `
+  WITH inserted AS (
+    INSERT INTO usage_log (${usageColumns.map(([column]) => column).join(", ")})
+    SELECT * FROM unnest(${usageColumns.map(([, type], index) => `$${index + 1}::${type}[]`).join(", ")})
+  )
+  INSERT INTO usage_rollups (${rollupColumns.map(([column]) => column).join(", ")})
+  SELECT ${rollupColumns.map(([column]) => column).join(", ")}
+  FROM unnest(${rollupColumns.map(([, type], index) => `$${rollupOffset + index + 1}::${type}[]`).join(", ")})
+    WITH ORDINALITY AS rollup(${rollupColumns.map(([column]) => column).join(", ")}, position)
+  ORDER BY position
+  ON CONFLICT (billing_account_id, granularity, period, account_id, tag, model) DO UPDATE SET
+    requests = usage_rollups.requests + excluded.requests,
+    errors = usage_rollups.errors + excluded.errors,
+    cost_nanodollars = usage_rollups.cost_nanodollars + excluded.cost_nanodollars,
+    prompt_tokens = usage_rollups.prompt_tokens + excluded.prompt_tokens,
+    completion_tokens = usage_rollups.completion_tokens + excluded.completion_tokens`;
 
 // Same effect as SQLite's per-use UPDATE loop in one statement. Uses are folded per key first, since
 // UPDATE ... FROM applies only one of several matching rows. Rows are locked in id order because two
@@ -152,24 +287,105 @@ export async function openPostgresStorage(
   }
   let closed = false;
 
+  const webhooks = createPostgresWebhookStore(pool);
   return {
     kind: "postgres",
     accounts: {
       async insertAccount(account) {
-        await pool.query("INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)", [
-          account.id,
-          account.name,
-          account.createdAt,
-        ]);
+        await pool.query(
+          `INSERT INTO accounts (id, name, created_at, parent_id, tier, external_ref, spend_cap_nanodollars,
+             credit_nanodollars, rate_limit_rpm, default_tag, allowed_models, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [
+            account.id,
+            account.name,
+            account.createdAt,
+            account.parentId ?? null,
+            account.tier ?? "pro",
+            account.externalRef ?? null,
+            account.spendCapNanodollars ?? null,
+            account.creditNanodollars ?? null,
+            account.rateLimitRpm ?? null,
+            account.defaultTag ?? null,
+            account.allowedModels ? JSON.stringify(account.allowedModels) : null,
+            account.updatedAt ?? account.createdAt,
+          ],
+        );
       },
       async findAccount(id) {
         const { rows } = await pool.query<AccountRow>("SELECT * FROM accounts WHERE id = $1", [id]);
-        const row = rows[0];
-        return row ? { id: row.id, name: row.name, createdAt: row.created_at } : undefined;
+        return rows[0] ? toAccount(rows[0]) : undefined;
+      },
+      async listAccounts(parentId) {
+        const { rows } =
+          parentId === null
+            ? await pool.query<AccountRow>(
+                "SELECT * FROM accounts WHERE parent_id IS NULL AND deleted_at IS NULL ORDER BY created_at, id",
+              )
+            : await pool.query<AccountRow>(
+                "SELECT * FROM accounts WHERE parent_id = $1 AND deleted_at IS NULL ORDER BY created_at, id",
+                [parentId],
+              );
+        return rows.map(toAccount);
+      },
+      async updateAccount(id, changes, updatedAt) {
+        const entries = Object.entries(changes) as [keyof AccountChanges, unknown][];
+        const assignments = entries.map(([name], index) => `${accountColumnNames[name]} = $${index + 1}`);
+        const values = entries.map(([name, value]) =>
+          name === "allowedModels" && value !== null ? JSON.stringify(value) : value,
+        );
+        const { rows } = await pool.query<AccountRow>(
+          `UPDATE accounts SET ${[...assignments, `updated_at = $${entries.length + 1}`].join(", ")}
+           WHERE id = $${entries.length + 2} RETURNING *`,
+          [...values, updatedAt, id],
+        );
+        return rows[0] ? toAccount(rows[0]) : undefined;
+      },
+      async addCredit(id, nanodollars, updatedAt) {
+        const { rows } = await pool.query<AccountRow>(
+          `UPDATE accounts SET credit_nanodollars = COALESCE(credit_nanodollars, 0) + $1, updated_at = $2
+           WHERE id = $3 RETURNING *`,
+          [nanodollars, updatedAt, id],
+        );
+        return rows[0] ? toAccount(rows[0]) : undefined;
       },
       async countAccounts() {
         const { rows } = await pool.query<{ count: number }>("SELECT COUNT(*) AS count FROM accounts");
         return rows[0]?.count ?? 0;
+      },
+    },
+    budgets: {
+      async upsertBudget(budget) {
+        const { rows } = await pool.query<BudgetRow>(
+          `INSERT INTO budgets (account_id, tag, monthly_cap_nanodollars, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (account_id, tag) DO UPDATE SET monthly_cap_nanodollars = excluded.monthly_cap_nanodollars,
+             updated_at = excluded.updated_at
+           RETURNING *`,
+          [budget.accountId, budget.tag, budget.monthlyCapNanodollars, budget.createdAt, budget.updatedAt],
+        );
+        return toBudget(rows[0] as BudgetRow);
+      },
+      async listBudgets(accountId) {
+        const { rows } = await pool.query<BudgetRow>(
+          "SELECT * FROM budgets WHERE account_id = $1 ORDER BY tag",
+          [accountId],
+        );
+        return rows.map(toBudget);
+      },
+      async findBudget(accountId, tag) {
+        const { rows } = await pool.query<BudgetRow>(
+          "SELECT * FROM budgets WHERE account_id = $1 AND tag = $2",
+          [accountId, tag],
+        );
+        return rows[0] ? toBudget(rows[0]) : undefined;
+      },
+      async deleteBudget(accountId, tag) {
+        const result = await pool.query("DELETE FROM budgets WHERE account_id = $1 AND tag = $2", [
+          accountId,
+          tag,
+        ]);
+        return (result.rowCount ?? 0) > 0;
       },
     },
     keys: {
@@ -224,10 +440,32 @@ export async function openPostgresStorage(
     usage: {
       async insertUsage(records) {
         if (records.length === 0) return;
-        await pool.query(
-          insertUsageSql,
-          usageColumns.map(([, , read]) => records.map(read)),
+        const rollups = foldUsageRollups(records);
+        await pool.query(insertUsageSql, [
+          ...usageColumns.map(([, , read]) => records.map(read)),
+          ...rollupColumns.map(([, , read]) => rollups.map(read)),
+        ]);
+      },
+      async listUsageRollups(query) {
+        const conditions = ["granularity = $1"];
+        const values: unknown[] = [query.granularity];
+        const add = (condition: string, value: string) => {
+          values.push(value);
+          conditions.push(`${condition} $${values.length}`);
+        };
+        if (query.billingAccountId !== undefined) add("billing_account_id =", query.billingAccountId);
+        if (query.accountId !== undefined) add("account_id =", query.accountId);
+        if (query.fromPeriod !== undefined) add("period >=", query.fromPeriod);
+        if (query.toPeriod !== undefined) add("period <=", query.toPeriod);
+        const { rows } = await pool.query<RollupRow>(
+          `SELECT * FROM usage_rollups WHERE ${conditions.join(" AND ")} ORDER BY period, account_id, tag, model`,
+          values,
         );
+        return rows.map(toRollup);
+      },
+      async deleteUsageBefore(createdAt) {
+        const result = await pool.query("DELETE FROM usage_log WHERE created_at < $1", [createdAt]);
+        return result.rowCount ?? 0;
       },
       async listRecentUsage(accountId, limit) {
         const { rows } = await pool.query<UsageRow>(
@@ -239,10 +477,8 @@ export async function openPostgresStorage(
     },
     events: {
       async insertEvent(event: EventRecord) {
-        await pool.query(
-          "INSERT INTO events (id, account_id, type, data, created_at) VALUES ($1, $2, $3, $4, $5)",
-          [event.id, event.accountId, event.type, JSON.stringify(event.data), event.createdAt],
-        );
+        // The events table is the webhook outbox: subscribed endpoints get their deliveries atomically.
+        await webhooks.recordEvent(event);
       },
       async listEvents(accountId, limit) {
         const { rows } = await pool.query<EventRow>(
@@ -258,6 +494,8 @@ export async function openPostgresStorage(
         }));
       },
     },
+    files: createPostgresFileStore(pool),
+    webhooks,
     async ping() {
       try {
         await pool.query("SELECT 1");

@@ -75,4 +75,142 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX events_account_time ON events(account_id, created_at DESC);
     `,
   },
+  {
+    version: 2,
+    name: "account tiers, caps, sub-accounts, budgets, usage rollups",
+    sql: `
+      ALTER TABLE accounts ADD COLUMN parent_id TEXT COLLATE "C" REFERENCES accounts(id);
+      ALTER TABLE accounts ADD COLUMN tier TEXT NOT NULL DEFAULT 'pro';
+      ALTER TABLE accounts ADD COLUMN external_ref TEXT;
+      ALTER TABLE accounts ADD COLUMN spend_cap_nanodollars BIGINT;
+      ALTER TABLE accounts ADD COLUMN credit_nanodollars BIGINT;
+      ALTER TABLE accounts ADD COLUMN rate_limit_rpm INTEGER;
+      ALTER TABLE accounts ADD COLUMN default_tag TEXT;
+      ALTER TABLE accounts ADD COLUMN allowed_models JSONB;
+      ALTER TABLE accounts ADD COLUMN deleted_at BIGINT;
+      ALTER TABLE accounts ADD COLUMN updated_at BIGINT;
+      CREATE INDEX accounts_parent ON accounts(parent_id, created_at);
+      ALTER TABLE usage_log ADD COLUMN billing_account_id TEXT COLLATE "C";
+      CREATE TABLE budgets (
+        account_id TEXT COLLATE "C" NOT NULL REFERENCES accounts(id),
+        tag TEXT COLLATE "C" NOT NULL,
+        monthly_cap_nanodollars BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (account_id, tag)
+      );
+      CREATE TABLE usage_rollups (
+        billing_account_id TEXT COLLATE "C" NOT NULL,
+        granularity TEXT COLLATE "C" NOT NULL,
+        period TEXT COLLATE "C" NOT NULL,
+        account_id TEXT COLLATE "C" NOT NULL,
+        tag TEXT COLLATE "C" NOT NULL,
+        model TEXT COLLATE "C" NOT NULL,
+        requests BIGINT NOT NULL,
+        errors BIGINT NOT NULL,
+        cost_nanodollars BIGINT NOT NULL,
+        prompt_tokens BIGINT NOT NULL,
+        completion_tokens BIGINT NOT NULL,
+        PRIMARY KEY (billing_account_id, granularity, period, account_id, tag, model)
+      );
+      CREATE INDEX usage_rollups_account ON usage_rollups(account_id, granularity, period);
+    `,
+  },
+  {
+    version: 3,
+    name: "usage log index for retention",
+    // The log is the one large, hot table: build without blocking the replicas writing to it.
+    sql: "CREATE INDEX CONCURRENTLY IF NOT EXISTS usage_log_time ON usage_log(created_at)",
+    transactional: false,
+  },
+  {
+    version: 30,
+    name: "files, job result files, signing keys",
+    sql: `
+      CREATE TABLE files (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        account_id TEXT COLLATE "C" NOT NULL,
+        filename TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        bytes BIGINT NOT NULL,
+        blob_key TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT
+      );
+      CREATE INDEX files_account_time ON files(account_id, created_at DESC, id DESC);
+      CREATE INDEX files_expiry ON files(expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TABLE job_files (
+        account_id TEXT COLLATE "C" NOT NULL,
+        job_id TEXT COLLATE "C" NOT NULL,
+        filename TEXT COLLATE "C" NOT NULL,
+        blob_key TEXT NOT NULL,
+        bytes BIGINT NOT NULL,
+        content_type TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT,
+        PRIMARY KEY (account_id, job_id, filename)
+      );
+      CREATE INDEX job_files_path ON job_files(job_id, filename);
+      CREATE INDEX job_files_expiry ON job_files(expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TABLE signing_keys (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        secret TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 20,
+    name: "webhook endpoints, deliveries, attempts, secrets",
+    sql: `
+      CREATE TABLE webhook_endpoints (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        account_id TEXT COLLATE "C" NOT NULL,
+        url TEXT NOT NULL,
+        events TEXT[] NOT NULL,
+        description TEXT,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX webhook_endpoints_account ON webhook_endpoints(account_id, created_at);
+      CREATE TABLE webhook_deliveries (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        account_id TEXT COLLATE "C" NOT NULL,
+        event_id TEXT COLLATE "C" NOT NULL,
+        event_type TEXT NOT NULL,
+        endpoint_id TEXT COLLATE "C",
+        url TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at BIGINT,
+        lease_owner TEXT,
+        lease_expires_at BIGINT,
+        last_attempt_at BIGINT,
+        last_status_code INTEGER,
+        last_error TEXT,
+        created_at BIGINT NOT NULL,
+        completed_at BIGINT,
+        redelivery_of TEXT COLLATE "C"
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_account ON webhook_deliveries(account_id, created_at DESC, id DESC);
+      CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id) WHERE status = 'pending';
+      CREATE TABLE webhook_attempts (
+        delivery_id TEXT COLLATE "C" NOT NULL,
+        attempt INTEGER NOT NULL,
+        attempted_at BIGINT NOT NULL,
+        status_code INTEGER,
+        error TEXT,
+        duration_ms BIGINT NOT NULL,
+        PRIMARY KEY (delivery_id, attempt)
+      );
+      CREATE TABLE webhook_secrets (
+        account_id TEXT COLLATE "C" PRIMARY KEY,
+        secret TEXT NOT NULL,
+        previous_secret TEXT,
+        previous_secret_expires_at BIGINT,
+        created_at BIGINT NOT NULL,
+        rotated_at BIGINT
+      );
+    `,
+  },
 ];

@@ -1,7 +1,22 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
-import type { AccountRecord, ApiKeyRecord, EventRecord, KeyRole, Storage, UsageRecord } from "../storage.ts";
+import { createSqliteFileStore } from "./sqlite-file-store.ts";
+import { createSqliteWebhookStore } from "./sqlite-webhook-store.ts";
+import type {
+  AccountChanges,
+  AccountRecord,
+  AccountTier,
+  ApiKeyRecord,
+  BudgetRecord,
+  EventRecord,
+  KeyRole,
+  NewAccount,
+  Storage,
+  UsageRecord,
+  UsageRollup,
+} from "../storage.ts";
+import { foldUsageRollups } from "../fold-usage-rollups.ts";
 import { sqliteMigrations } from "./sqlite-migrations.ts";
 
 type Row = Record<string, SQLInputValue>;
@@ -16,7 +31,7 @@ function runMigrations(database: DatabaseSync): void {
       .all()
       .map((row) => Number(row.version)),
   );
-  for (const migration of sqliteMigrations) {
+  for (const migration of [...sqliteMigrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
     database.exec("BEGIN IMMEDIATE");
     try {
@@ -38,6 +53,73 @@ const nullableString = (value: SQLInputValue | undefined): string | null =>
   typeof value === "string" ? value : null;
 const text = (value: SQLInputValue | undefined): string => (typeof value === "string" ? value : "");
 
+function toAccount(row: Row): AccountRecord {
+  const allowedModels = nullableString(row.allowed_models);
+  return {
+    id: text(row.id),
+    name: text(row.name),
+    createdAt: Number(row.created_at),
+    parentId: nullableString(row.parent_id),
+    tier: text(row.tier) as AccountTier,
+    externalRef: nullableString(row.external_ref),
+    spendCapNanodollars: nullableNumber(row.spend_cap_nanodollars),
+    creditNanodollars: nullableNumber(row.credit_nanodollars),
+    rateLimitRpm: nullableNumber(row.rate_limit_rpm),
+    defaultTag: nullableString(row.default_tag),
+    allowedModels: allowedModels === null ? null : (JSON.parse(allowedModels) as string[]),
+    deletedAt: nullableNumber(row.deleted_at),
+    updatedAt: nullableNumber(row.updated_at) ?? Number(row.created_at),
+  };
+}
+
+function toBudget(row: Row): BudgetRecord {
+  return {
+    accountId: text(row.account_id),
+    tag: text(row.tag),
+    monthlyCapNanodollars: Number(row.monthly_cap_nanodollars),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toRollup(row: Row): UsageRollup {
+  return {
+    granularity: text(row.granularity) as UsageRollup["granularity"],
+    period: text(row.period),
+    billingAccountId: text(row.billing_account_id),
+    accountId: text(row.account_id),
+    tag: text(row.tag),
+    model: text(row.model),
+    requests: Number(row.requests),
+    errors: Number(row.errors),
+    costNanodollars: Number(row.cost_nanodollars),
+    promptTokens: Number(row.prompt_tokens),
+    completionTokens: Number(row.completion_tokens),
+  };
+}
+
+// Column name → how a change is stored; the order of AccountChanges keys does not matter.
+const accountChangeColumns: Record<keyof AccountChanges, (value: unknown) => SQLInputValue> = {
+  name: (value) => value as string,
+  tier: (value) => value as string,
+  externalRef: (value) => value as string | null,
+  spendCapNanodollars: (value) => value as number | null,
+  rateLimitRpm: (value) => value as number | null,
+  defaultTag: (value) => value as string | null,
+  allowedModels: (value) => (value === null ? null : JSON.stringify(value)),
+  deletedAt: (value) => value as number | null,
+};
+const accountColumnNames: Record<keyof AccountChanges, string> = {
+  name: "name",
+  tier: "tier",
+  externalRef: "external_ref",
+  spendCapNanodollars: "spend_cap_nanodollars",
+  rateLimitRpm: "rate_limit_rpm",
+  defaultTag: "default_tag",
+  allowedModels: "allowed_models",
+  deletedAt: "deleted_at",
+};
+
 function toKey(row: Row): ApiKeyRecord {
   return {
     id: text(row.id),
@@ -57,6 +139,7 @@ function toUsage(row: Row): UsageRecord {
   return {
     requestId: text(row.request_id),
     accountId: nullableString(row.account_id),
+    billingAccountId: nullableString(row.billing_account_id),
     keyId: nullableString(row.key_id),
     tag: nullableString(row.tag),
     endpoint: text(row.endpoint),
@@ -85,7 +168,39 @@ export function openSqliteStorage(path: string): Storage {
   runMigrations(database);
 
   const statements = {
-    insertAccount: database.prepare("INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)"),
+    insertAccount: database.prepare(
+      `INSERT INTO accounts (id, name, created_at, parent_id, tier, external_ref, spend_cap_nanodollars,
+         credit_nanodollars, rate_limit_rpm, default_tag, allowed_models, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    listTopAccounts: database.prepare(
+      "SELECT * FROM accounts WHERE parent_id IS NULL AND deleted_at IS NULL ORDER BY created_at, id",
+    ),
+    listChildAccounts: database.prepare(
+      "SELECT * FROM accounts WHERE parent_id = ? AND deleted_at IS NULL ORDER BY created_at, id",
+    ),
+    addCredit: database.prepare(
+      "UPDATE accounts SET credit_nanodollars = COALESCE(credit_nanodollars, 0) + ?, updated_at = ? WHERE id = ?",
+    ),
+    upsertBudget: database.prepare(
+      `INSERT INTO budgets (account_id, tag, monthly_cap_nanodollars, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (account_id, tag) DO UPDATE SET monthly_cap_nanodollars = excluded.monthly_cap_nanodollars,
+         updated_at = excluded.updated_at`,
+    ),
+    listBudgets: database.prepare("SELECT * FROM budgets WHERE account_id = ? ORDER BY tag"),
+    findBudget: database.prepare("SELECT * FROM budgets WHERE account_id = ? AND tag = ?"),
+    deleteBudget: database.prepare("DELETE FROM budgets WHERE account_id = ? AND tag = ?"),
+    upsertRollup: database.prepare(
+      `INSERT INTO usage_rollups (billing_account_id, granularity, period, account_id, tag, model, requests, errors,
+         cost_nanodollars, prompt_tokens, completion_tokens)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (billing_account_id, granularity, period, account_id, tag, model) DO UPDATE SET
+         requests = requests + excluded.requests, errors = errors + excluded.errors,
+         cost_nanodollars = cost_nanodollars + excluded.cost_nanodollars,
+         prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+         completion_tokens = completion_tokens + excluded.completion_tokens`,
+    ),
+    deleteUsageBefore: database.prepare("DELETE FROM usage_log WHERE created_at < ?"),
     findAccount: database.prepare("SELECT * FROM accounts WHERE id = ?"),
     countAccounts: database.prepare("SELECT COUNT(*) AS count FROM accounts"),
     insertKey: database.prepare(
@@ -104,14 +219,11 @@ export function openSqliteStorage(path: string): Storage {
     insertUsage: database.prepare(
       `INSERT INTO usage_log (request_id, account_id, key_id, tag, endpoint, model, provider, status, error_type, stream,
          latency_ms, ttft_ms, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
-         cost_nanodollars, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         cost_nanodollars, created_at, billing_account_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     recentUsage: database.prepare(
       "SELECT * FROM usage_log WHERE account_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
-    ),
-    insertEvent: database.prepare(
-      "INSERT INTO events (id, account_id, type, data, created_at) VALUES (?, ?, ?, ?, ?)",
     ),
     listEvents: database.prepare(
       "SELECT * FROM events WHERE account_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
@@ -129,24 +241,74 @@ export function openSqliteStorage(path: string): Storage {
     }
   }
 
+  const webhooks = createSqliteWebhookStore(database);
   return {
     kind: "sqlite",
     accounts: {
-      async insertAccount(account: AccountRecord) {
-        statements.insertAccount.run(account.id, account.name, account.createdAt);
+      async insertAccount(account: NewAccount) {
+        statements.insertAccount.run(
+          account.id,
+          account.name,
+          account.createdAt,
+          account.parentId ?? null,
+          account.tier ?? "pro",
+          account.externalRef ?? null,
+          account.spendCapNanodollars ?? null,
+          account.creditNanodollars ?? null,
+          account.rateLimitRpm ?? null,
+          account.defaultTag ?? null,
+          account.allowedModels ? JSON.stringify(account.allowedModels) : null,
+          account.updatedAt ?? account.createdAt,
+        );
       },
       async findAccount(id: string) {
         const row = statements.findAccount.get(id);
-        return row
-          ? {
-              id: text(row.id),
-              name: text(row.name),
-              createdAt: Number(row.created_at),
-            }
-          : undefined;
+        return row ? toAccount(row) : undefined;
+      },
+      async listAccounts(parentId: string | null) {
+        const rows =
+          parentId === null ? statements.listTopAccounts.all() : statements.listChildAccounts.all(parentId);
+        return rows.map(toAccount);
+      },
+      async updateAccount(id: string, changes: AccountChanges, updatedAt: number) {
+        const entries = Object.entries(changes) as [keyof AccountChanges, unknown][];
+        const assignments = entries.map(([name]) => `${accountColumnNames[name]} = ?`);
+        const values = entries.map(([name, value]) => accountChangeColumns[name](value));
+        database
+          .prepare(`UPDATE accounts SET ${[...assignments, "updated_at = ?"].join(", ")} WHERE id = ?`)
+          .run(...values, updatedAt, id);
+        const row = statements.findAccount.get(id);
+        return row ? toAccount(row) : undefined;
+      },
+      async addCredit(id: string, nanodollars: number, updatedAt: number) {
+        statements.addCredit.run(nanodollars, updatedAt, id);
+        const row = statements.findAccount.get(id);
+        return row ? toAccount(row) : undefined;
       },
       async countAccounts() {
         return Number(statements.countAccounts.get()?.count ?? 0);
+      },
+    },
+    budgets: {
+      async upsertBudget(budget: BudgetRecord) {
+        statements.upsertBudget.run(
+          budget.accountId,
+          budget.tag,
+          budget.monthlyCapNanodollars,
+          budget.createdAt,
+          budget.updatedAt,
+        );
+        return toBudget(statements.findBudget.get(budget.accountId, budget.tag) ?? {});
+      },
+      async listBudgets(accountId: string) {
+        return statements.listBudgets.all(accountId).map(toBudget);
+      },
+      async findBudget(accountId: string, tag: string) {
+        const row = statements.findBudget.get(accountId, tag);
+        return row ? toBudget(row) : undefined;
+      },
+      async deleteBudget(accountId: string, tag: string) {
+        return Number(statements.deleteBudget.run(accountId, tag).changes) > 0;
       },
     },
     keys: {
@@ -208,9 +370,54 @@ export function openSqliteStorage(path: string): Storage {
               record.reasoningTokens,
               record.costNanodollars,
               record.createdAt,
+              record.billingAccountId,
+            );
+          }
+          for (const rollup of foldUsageRollups(records)) {
+            statements.upsertRollup.run(
+              rollup.billingAccountId,
+              rollup.granularity,
+              rollup.period,
+              rollup.accountId,
+              rollup.tag,
+              rollup.model,
+              rollup.requests,
+              rollup.errors,
+              rollup.costNanodollars,
+              rollup.promptTokens,
+              rollup.completionTokens,
             );
           }
         });
+      },
+      async listUsageRollups(query) {
+        const conditions = ["granularity = ?"];
+        const values: SQLInputValue[] = [query.granularity];
+        if (query.billingAccountId !== undefined) {
+          conditions.push("billing_account_id = ?");
+          values.push(query.billingAccountId);
+        }
+        if (query.accountId !== undefined) {
+          conditions.push("account_id = ?");
+          values.push(query.accountId);
+        }
+        if (query.fromPeriod !== undefined) {
+          conditions.push("period >= ?");
+          values.push(query.fromPeriod);
+        }
+        if (query.toPeriod !== undefined) {
+          conditions.push("period <= ?");
+          values.push(query.toPeriod);
+        }
+        return database
+          .prepare(
+            `SELECT * FROM usage_rollups WHERE ${conditions.join(" AND ")} ORDER BY period, account_id, tag, model`,
+          )
+          .all(...values)
+          .map(toRollup);
+      },
+      async deleteUsageBefore(createdAt: number) {
+        return Number(statements.deleteUsageBefore.run(createdAt).changes);
       },
       async listRecentUsage(accountId: string, limit: number) {
         return statements.recentUsage.all(accountId, limit).map(toUsage);
@@ -218,13 +425,8 @@ export function openSqliteStorage(path: string): Storage {
     },
     events: {
       async insertEvent(event: EventRecord) {
-        statements.insertEvent.run(
-          event.id,
-          event.accountId,
-          event.type,
-          JSON.stringify(event.data),
-          event.createdAt,
-        );
+        // The events table is the webhook outbox: subscribed endpoints get their deliveries atomically.
+        await webhooks.recordEvent(event);
       },
       async listEvents(accountId: string, limit: number) {
         return statements.listEvents.all(accountId, limit).map((row) => ({
@@ -236,6 +438,8 @@ export function openSqliteStorage(path: string): Storage {
         }));
       },
     },
+    files: createSqliteFileStore(database),
+    webhooks,
     async ping() {
       try {
         database.prepare("SELECT 1").get();

@@ -63,4 +63,140 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX events_account_time ON events(account_id, created_at DESC);
     `,
   },
+  {
+    version: 2,
+    name: "account tiers, caps, sub-accounts, budgets, usage rollups",
+    sql: `
+      ALTER TABLE accounts ADD COLUMN parent_id TEXT REFERENCES accounts(id);
+      ALTER TABLE accounts ADD COLUMN tier TEXT NOT NULL DEFAULT 'pro';
+      ALTER TABLE accounts ADD COLUMN external_ref TEXT;
+      ALTER TABLE accounts ADD COLUMN spend_cap_nanodollars INTEGER;
+      ALTER TABLE accounts ADD COLUMN credit_nanodollars INTEGER;
+      ALTER TABLE accounts ADD COLUMN rate_limit_rpm INTEGER;
+      ALTER TABLE accounts ADD COLUMN default_tag TEXT;
+      ALTER TABLE accounts ADD COLUMN allowed_models TEXT;
+      ALTER TABLE accounts ADD COLUMN deleted_at INTEGER;
+      ALTER TABLE accounts ADD COLUMN updated_at INTEGER;
+      CREATE INDEX accounts_parent ON accounts(parent_id, created_at);
+      ALTER TABLE usage_log ADD COLUMN billing_account_id TEXT;
+      CREATE TABLE budgets (
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        tag TEXT NOT NULL,
+        monthly_cap_nanodollars INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, tag)
+      );
+      CREATE TABLE usage_rollups (
+        billing_account_id TEXT NOT NULL,
+        granularity TEXT NOT NULL,
+        period TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        tag TEXT NOT NULL,
+        model TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        errors INTEGER NOT NULL,
+        cost_nanodollars INTEGER NOT NULL,
+        prompt_tokens INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL,
+        PRIMARY KEY (billing_account_id, granularity, period, account_id, tag, model)
+      );
+      CREATE INDEX usage_rollups_account ON usage_rollups(account_id, granularity, period);
+    `,
+  },
+  {
+    version: 3,
+    name: "usage log index for retention",
+    sql: "CREATE INDEX IF NOT EXISTS usage_log_time ON usage_log(created_at)",
+  },
+  {
+    version: 30,
+    name: "files, job result files, signing keys",
+    sql: `
+      CREATE TABLE files (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        blob_key TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER
+      );
+      CREATE INDEX files_account_time ON files(account_id, created_at DESC, id DESC);
+      CREATE INDEX files_expiry ON files(expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TABLE job_files (
+        account_id TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        blob_key TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        PRIMARY KEY (account_id, job_id, filename)
+      );
+      CREATE INDEX job_files_path ON job_files(job_id, filename);
+      CREATE INDEX job_files_expiry ON job_files(expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TABLE signing_keys (
+        id TEXT PRIMARY KEY,
+        secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 20,
+    name: "webhook endpoints, deliveries, attempts, secrets",
+    sql: `
+      CREATE TABLE webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        description TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX webhook_endpoints_account ON webhook_endpoints(account_id, created_at);
+      CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        endpoint_id TEXT,
+        url TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at INTEGER,
+        lease_owner TEXT,
+        lease_expires_at INTEGER,
+        last_attempt_at INTEGER,
+        last_status_code INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        redelivery_of TEXT
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_account ON webhook_deliveries(account_id, created_at DESC, id DESC);
+      CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id) WHERE status = 'pending';
+      CREATE TABLE webhook_attempts (
+        delivery_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        attempted_at INTEGER NOT NULL,
+        status_code INTEGER,
+        error TEXT,
+        duration_ms INTEGER NOT NULL,
+        PRIMARY KEY (delivery_id, attempt)
+      );
+      CREATE TABLE webhook_secrets (
+        account_id TEXT PRIMARY KEY,
+        secret TEXT NOT NULL,
+        previous_secret TEXT,
+        previous_secret_expires_at INTEGER,
+        created_at INTEGER NOT NULL,
+        rotated_at INTEGER
+      );
+    `,
+  },
 ];

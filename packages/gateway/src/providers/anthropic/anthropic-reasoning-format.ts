@@ -1,0 +1,2 @@
+/** The `format` of reasoning_details this adapter writes and replays (OpenRouter's name for it). */
+export const anthropicReasoningFormat = "anthropic-claude-v1";
