@@ -122,7 +122,7 @@ export async function createGateway(
     defaultTier: config.defaultTier,
     flushUsage: () => usage.flush(),
   });
-  const rateLimiter = createRateLimiter(kv);
+  const rateLimiter = createRateLimiter(kv, options.now);
   const now = options.now ?? Date.now;
   const blobs = await openBlobStore({ s3: config.s3, dataDir: config.dataDir });
   const files = createFileService({

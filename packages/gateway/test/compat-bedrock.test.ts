@@ -264,11 +264,7 @@ describe("AWS Bedrock Converse through the openai SDK", { skip: fixturesMissing 
 
     const turn2 = await gateway.openai.chat.completions.create({
       model: models.claude37.slug,
-      messages: [
-        question,
-        choice.message,
-        { role: "tool", tool_call_id: call?.id ?? "", content: "Mexico" },
-      ],
+      messages: [question, choice.message, { role: "tool", tool_call_id: call?.id ?? "", content: "Mexico" }],
       tools,
       reasoning_effort: "minimal",
     });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { capabilities, modalities } from "../catalog/catalog-schema.ts";
 import { chatRequestSchema } from "./validation/chat-request-schema.ts";
 import { createKeySchema } from "./validation/create-key-schema.ts";
+import { filePaths, fileSchemas } from "./openapi-files-paths.ts";
 import { embeddingRequestSchema } from "./validation/embedding-request-schema.ts";
 
 // The OpenAPI 3.1 description of what this gateway serves. Request bodies come from the same zod
@@ -167,7 +168,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         get: {
           summary: "The capability vocabulary, each modality's endpoint, and catalog counts",
           responses: {
-            "200": { description: "`{data: [{id, description, endpoint, model_count}], modalities, endpoints, counts}`" },
+            "200": {
+              description:
+                "`{data: [{id, description, endpoint, model_count}], modalities, endpoints, counts}`",
+            },
             "401": commonErrors["401"],
           },
         },
@@ -249,6 +253,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      ...filePaths,
       "/health": {
         get: { summary: "Liveness", security: [], responses: { "200": { description: '`{status: "ok"}`' } } },
       },
@@ -301,6 +306,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         ChatCompletionRequest: toJsonSchema(chatRequestSchema),
         EmbeddingRequest: toJsonSchema(embeddingRequestSchema),
         CreateKeyRequest: toJsonSchema(createKeySchema),
+        ...fileSchemas,
         Error: {
           type: "object",
           required: ["error"],
@@ -337,7 +343,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               description:
                 "The current price of the first available route as decimal USD strings: input, output, cached_input, cache_write per 1M tokens; per_image, per_second, per_minute, per_1k_characters, per_1k_searches (null when not billed so); with source, as_of and effective_from",
             },
-            schema: { $ref: "#/components/schemas/InvocationSchema", description: "Only on GET /v1/models/{lab}/{model}" },
+            schema: {
+              $ref: "#/components/schemas/InvocationSchema",
+              description: "Only on GET /v1/models/{lab}/{model}",
+            },
             providers: { type: "array", items: { type: "object" } },
             available: { type: "boolean", description: "A provider serving it is configured" },
           },

@@ -47,6 +47,19 @@ test("forwards the body unchanged except the model, with Anthropic's headers", (
   assert.deepEqual(JSON.parse(request.body), { ...body, model: "claude-sonnet-4-5-20250929" });
 });
 
+test("combines the operator's ANTHROPIC_BETA with the client's betas; the operator's version is a default", () => {
+  const withSettings = {
+    ...config("https://api.anthropic.com"),
+    settings: { "anthropic-version": "2024-01-01", "anthropic-beta": "context-1m-2025-08-07" },
+  };
+  const request = toPassthroughRequest(withSettings, "messages", body, "up", {
+    version: undefined,
+    beta: "interleaved-thinking-2025-05-14, context-1m-2025-08-07",
+  });
+  assert.equal(request.headers["anthropic-version"], "2024-01-01");
+  assert.equal(request.headers["anthropic-beta"], "interleaved-thinking-2025-05-14,context-1m-2025-08-07");
+});
+
 test("accepts a base URL with or without /v1 and strips create-only fields for count_tokens", () => {
   const request = toPassthroughRequest(config("http://127.0.0.1:9/v1/"), "count_tokens", body, "up", {
     version: undefined,

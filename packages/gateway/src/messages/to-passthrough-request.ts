@@ -40,11 +40,19 @@ export function toPassthroughRequest(
   if (!basePath.endsWith("/v1")) basePath += "/v1";
   const forwarded: Record<string, unknown> = { ...body, model: upstreamModel };
   if (operation === "count_tokens") for (const field of createOnlyFields) delete forwarded[field];
+  // The client's version and betas win (it knows the shape it sent); the operator's
+  // ANTHROPIC_VERSION / ANTHROPIC_BETA fill in, betas from both sides combined.
   const headers: Record<string, string> = {
     "content-type": "application/json",
-    "anthropic-version": client.version ?? defaultAnthropicVersion,
+    "anthropic-version": client.version ?? (config.settings["anthropic-version"] || defaultAnthropicVersion),
   };
-  if (client.beta) headers["anthropic-beta"] = client.beta;
+  const betas = new Set(
+    [client.beta, config.settings["anthropic-beta"]]
+      .flatMap((value) => (value ? value.split(",") : []))
+      .map((value) => value.trim())
+      .filter((value) => value.length > 0),
+  );
+  if (betas.size > 0) headers["anthropic-beta"] = [...betas].join(",");
   if (config.apiKey) headers["x-api-key"] = config.apiKey;
   Object.assign(headers, config.headers);
   return {

@@ -230,15 +230,15 @@ export function registerFilesRoutes(
       );
     });
 
-    scope.get("/v1/files/jobs/:jobId/:filename", async (request, reply) => {
+    scope.get("/v1/files/jobs/:job_id/:filename", async (request, reply) => {
       const principal = requirePrincipal(request);
-      const { jobId, filename } = request.params as { jobId: string; filename: string };
+      const { job_id: jobId, filename } = request.params as { job_id: string; filename: string };
       return sendJobFile(reply, await files.openJobResult(principal.accountId, jobId, filename));
     });
 
-    scope.get("/v1/files/jobs/:jobId/:filename/signed", async (request) => {
+    scope.get("/v1/files/jobs/:job_id/:filename/signed", async (request) => {
       const principal = requirePrincipal(request);
-      const { jobId, filename } = request.params as { jobId: string; filename: string };
+      const { job_id: jobId, filename } = request.params as { job_id: string; filename: string };
       const query = parseWithSchema(signedUrlQuerySchema, request.query);
       const signed = await files.signJobResultPath(
         principal.accountId,
@@ -254,8 +254,8 @@ export function registerFilesRoutes(
 
 /** The one file route that needs no key: a signed URL carries its own proof. */
 export function registerPublicFileRoutes(app: FastifyInstance, files: FileService): void {
-  app.get("/v1/files/jobs/:jobId/:filename/public", async (request, reply) => {
-    const { jobId, filename } = request.params as { jobId: string; filename: string };
+  app.get("/v1/files/jobs/:job_id/:filename/public", async (request, reply) => {
+    const { job_id: jobId, filename } = request.params as { job_id: string; filename: string };
     const blob = await files.openSignedJobResult(jobId, filename, request.query as Record<string, unknown>);
     return sendJobFile(reply, blob);
   });

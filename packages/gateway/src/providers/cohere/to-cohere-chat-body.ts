@@ -5,7 +5,7 @@ import { toCohereMessages } from "./to-cohere-messages.ts";
 
 /**
  * OpenAI `reasoning_effort` as Cohere's thinking budget. Cohere takes a token count, not a level, so
- * each level gets a fixed budget (documented in docs/providers-cohere-azure.md).
+ * each level gets a fixed budget (documented in docs/cohere.md).
  */
 export const thinkingBudgets: Readonly<Record<string, number>> = {
   minimal: 1024,

@@ -274,6 +274,13 @@ test("reasoning_effort becomes a thinking level on Gemini 3 and a budget on 2.5,
     thinkingLevel: "low",
     includeThoughts: true,
   });
+  assert.deepEqual(toGeminiThinkingConfig("medium", "gemini-3-pro-preview").thinkingLevel, "high");
+  assert.deepEqual(toGeminiThinkingConfig("none", "gemini-3-pro-preview").thinkingLevel, "low");
+  assert.deepEqual(toGeminiThinkingConfig("medium", "gemini-3-flash-preview").thinkingLevel, "medium");
+  assert.deepEqual(toGeminiThinkingConfig("none", "gemini-3-flash-preview"), {
+    thinkingLevel: "minimal",
+    includeThoughts: false,
+  });
   assert.deepEqual(toGeminiThinkingConfig("high", "gemini-2.5-flash"), {
     thinkingBudget: 24_576,
     includeThoughts: true,

@@ -30,13 +30,17 @@ const budgets: Record<string, number> = {
 /**
  * OpenAI's reasoning_effort as Gemini's thinkingConfig. Thought summaries are requested
  * (includeThoughts) so they come back as reasoning_content, except for "none". Gemini 3 cannot turn
- * thinking off, so "none" is its lowest level ("minimal"; Gemini 3 Pro rejects it with a 400);
- * 2.5 Pro cannot either, and rejects a zero budget the same way.
+ * thinking off, so "none" is its lowest level; 2.5 Pro cannot either and answers a zero budget with
+ * its own 400.
  */
 export function toGeminiThinkingConfig(effort: string, upstreamModel: string): GeminiThinkingConfig {
   const includeThoughts = effort !== "none";
   if (usesThinkingLevel(upstreamModel)) {
-    return { thinkingLevel: levels[effort] ?? "high", includeThoughts };
+    let thinkingLevel = levels[effort] ?? "high";
+    // Gemini 3 Pro takes only "low" and "high"; the nearest of the two keeps a common effort from a 400.
+    if (/gemini-3(\.0)?-pro/.test(upstreamModel))
+      thinkingLevel = thinkingLevel === "minimal" || thinkingLevel === "low" ? "low" : "high";
+    return { thinkingLevel, includeThoughts };
   }
   return { thinkingBudget: budgets[effort] ?? budgets.medium ?? 8_192, includeThoughts };
 }

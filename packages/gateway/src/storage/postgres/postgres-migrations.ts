@@ -124,42 +124,6 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     transactional: false,
   },
   {
-    version: 30,
-    name: "files, job result files, signing keys",
-    sql: `
-      CREATE TABLE files (
-        id TEXT COLLATE "C" PRIMARY KEY,
-        account_id TEXT COLLATE "C" NOT NULL,
-        filename TEXT NOT NULL,
-        purpose TEXT NOT NULL,
-        bytes BIGINT NOT NULL,
-        blob_key TEXT NOT NULL,
-        created_at BIGINT NOT NULL,
-        expires_at BIGINT
-      );
-      CREATE INDEX files_account_time ON files(account_id, created_at DESC, id DESC);
-      CREATE INDEX files_expiry ON files(expires_at) WHERE expires_at IS NOT NULL;
-      CREATE TABLE job_files (
-        account_id TEXT COLLATE "C" NOT NULL,
-        job_id TEXT COLLATE "C" NOT NULL,
-        filename TEXT COLLATE "C" NOT NULL,
-        blob_key TEXT NOT NULL,
-        bytes BIGINT NOT NULL,
-        content_type TEXT NOT NULL,
-        created_at BIGINT NOT NULL,
-        expires_at BIGINT,
-        PRIMARY KEY (account_id, job_id, filename)
-      );
-      CREATE INDEX job_files_path ON job_files(job_id, filename);
-      CREATE INDEX job_files_expiry ON job_files(expires_at) WHERE expires_at IS NOT NULL;
-      CREATE TABLE signing_keys (
-        id TEXT COLLATE "C" PRIMARY KEY,
-        secret TEXT NOT NULL,
-        created_at BIGINT NOT NULL
-      );
-    `,
-  },
-  {
     version: 20,
     name: "webhook endpoints, deliveries, attempts, secrets",
     sql: `
@@ -210,6 +174,42 @@ export const postgresMigrations: readonly PostgresMigration[] = [
         previous_secret_expires_at BIGINT,
         created_at BIGINT NOT NULL,
         rotated_at BIGINT
+      );
+    `,
+  },
+  {
+    version: 30,
+    name: "files, job result files, signing keys",
+    sql: `
+      CREATE TABLE files (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        account_id TEXT COLLATE "C" NOT NULL,
+        filename TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        bytes BIGINT NOT NULL,
+        blob_key TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT
+      );
+      CREATE INDEX files_account_time ON files(account_id, created_at DESC, id DESC);
+      CREATE INDEX files_expiry ON files(expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TABLE job_files (
+        account_id TEXT COLLATE "C" NOT NULL,
+        job_id TEXT COLLATE "C" NOT NULL,
+        filename TEXT COLLATE "C" NOT NULL,
+        blob_key TEXT NOT NULL,
+        bytes BIGINT NOT NULL,
+        content_type TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT,
+        PRIMARY KEY (account_id, job_id, filename)
+      );
+      CREATE INDEX job_files_path ON job_files(job_id, filename);
+      CREATE INDEX job_files_expiry ON job_files(expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TABLE signing_keys (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        secret TEXT NOT NULL,
+        created_at BIGINT NOT NULL
       );
     `,
   },

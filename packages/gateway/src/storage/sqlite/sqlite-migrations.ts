@@ -110,42 +110,6 @@ export const sqliteMigrations: readonly Migration[] = [
     sql: "CREATE INDEX IF NOT EXISTS usage_log_time ON usage_log(created_at)",
   },
   {
-    version: 30,
-    name: "files, job result files, signing keys",
-    sql: `
-      CREATE TABLE files (
-        id TEXT PRIMARY KEY,
-        account_id TEXT NOT NULL,
-        filename TEXT NOT NULL,
-        purpose TEXT NOT NULL,
-        bytes INTEGER NOT NULL,
-        blob_key TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        expires_at INTEGER
-      );
-      CREATE INDEX files_account_time ON files(account_id, created_at DESC, id DESC);
-      CREATE INDEX files_expiry ON files(expires_at) WHERE expires_at IS NOT NULL;
-      CREATE TABLE job_files (
-        account_id TEXT NOT NULL,
-        job_id TEXT NOT NULL,
-        filename TEXT NOT NULL,
-        blob_key TEXT NOT NULL,
-        bytes INTEGER NOT NULL,
-        content_type TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        expires_at INTEGER,
-        PRIMARY KEY (account_id, job_id, filename)
-      );
-      CREATE INDEX job_files_path ON job_files(job_id, filename);
-      CREATE INDEX job_files_expiry ON job_files(expires_at) WHERE expires_at IS NOT NULL;
-      CREATE TABLE signing_keys (
-        id TEXT PRIMARY KEY,
-        secret TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      );
-    `,
-  },
-  {
     version: 20,
     name: "webhook endpoints, deliveries, attempts, secrets",
     sql: `
@@ -196,6 +160,42 @@ export const sqliteMigrations: readonly Migration[] = [
         previous_secret_expires_at INTEGER,
         created_at INTEGER NOT NULL,
         rotated_at INTEGER
+      );
+    `,
+  },
+  {
+    version: 30,
+    name: "files, job result files, signing keys",
+    sql: `
+      CREATE TABLE files (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        blob_key TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER
+      );
+      CREATE INDEX files_account_time ON files(account_id, created_at DESC, id DESC);
+      CREATE INDEX files_expiry ON files(expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TABLE job_files (
+        account_id TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        blob_key TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        PRIMARY KEY (account_id, job_id, filename)
+      );
+      CREATE INDEX job_files_path ON job_files(job_id, filename);
+      CREATE INDEX job_files_expiry ON job_files(expires_at) WHERE expires_at IS NOT NULL;
+      CREATE TABLE signing_keys (
+        id TEXT PRIMARY KEY,
+        secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL
       );
     `,
   },

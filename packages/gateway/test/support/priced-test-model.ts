@@ -1,0 +1,43 @@
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * A config file adding `test/priced`: gpt-4.1-nano behind the openai provider at $1,000 per 1M output
+ * tokens and free input, so the recorded completion (363 output tokens) costs exactly 36.3 cents and
+ * a request with max_tokens 363 reserves exactly what it will cost.
+ */
+export function writePricedModelConfig(): string {
+  const directory = mkdtempSync(join(tmpdir(), "aig-priced-"));
+  const path = join(directory, "aigateway.config.json");
+  writeFileSync(
+    path,
+    JSON.stringify({
+      models: [
+        {
+          id: "test/priced",
+          name: "Priced test model",
+          lab: "test",
+          modality: "text",
+          context_window: 100_000,
+          max_output_tokens: 4_000,
+          capabilities: ["streaming"],
+          released: "2026-01-01",
+          routes: [
+            {
+              provider: "openai",
+              upstream_id: "gpt-4.1-nano",
+              pricing: { input: "0", output: "1000" },
+              price_source: "test",
+              price_as_of: "2026-01-01",
+            },
+          ],
+        },
+      ],
+    }),
+  );
+  return path;
+}
+
+/** What one recorded completion costs on `test/priced`, in nanodollars. */
+export const pricedCompletionNanodollars = 363_000_000;
