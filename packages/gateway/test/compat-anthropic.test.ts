@@ -16,6 +16,7 @@ import {
 } from "./support/fake-upstream.ts";
 import { fixturesMissing, readCassette, readChunkLines, readJsonFixture } from "./support/fixtures.ts";
 import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
+import { waitFor } from "./support/wait-for.ts";
 
 const dir = "anthropic/";
 
@@ -369,6 +370,38 @@ describe("Anthropic Messages upstream through the openai SDK", { skip: fixturesM
     ]);
   });
 
+  it("[usage] passes prompt-caching marks on parts, messages and tools through to Anthropic", async () => {
+    upstream.setHandler(() => replyWithJsonFixture(`${dir}messages-text.json`));
+    const ephemeral = { type: "ephemeral" };
+    await gateway.openai.chat.completions.create({
+      model: sonnet,
+      messages: [
+        {
+          role: "system",
+          content: [{ type: "text", text: "A long shared prompt.", cache_control: ephemeral }],
+        },
+        { role: "user", content: "Question", cache_control: ephemeral },
+      ] as OpenAI.ChatCompletionMessageParam[],
+      tools: [
+        {
+          type: "function",
+          function: { name: "lookup", parameters: { type: "object" } },
+          cache_control: ephemeral,
+        },
+      ] as OpenAI.ChatCompletionTool[],
+    });
+    const sent = lastSent();
+    assert.deepEqual(sent.system, [
+      { type: "text", text: "A long shared prompt.", cache_control: ephemeral },
+    ]);
+    assert.deepEqual(sent.messages, [
+      { role: "user", content: [{ type: "text", text: "Question", cache_control: ephemeral }] },
+    ]);
+    assert.deepEqual(sent.tools, [
+      { name: "lookup", input_schema: { type: "object" }, cache_control: ephemeral },
+    ]);
+  });
+
   it("[JSON schema] answers json_schema through a forced tool whose input is the content", async () => {
     upstream.setHandler(() => replyWithJsonFixture(`${dir}messages-tool-use-json.json`));
     const schema = {
@@ -603,6 +636,14 @@ describe("Anthropic Messages upstream through the openai SDK", { skip: fixturesM
     assert.ok(error instanceof OpenAI.APIError);
     assert.match(error.message, /overloaded/i);
     assert.equal((error.error as { type?: string } | undefined)?.type, "service_unavailable");
+    const failed = await waitFor(async () => {
+      const response = await fetch(`${gateway.baseUrl}/v1/usage/recent?limit=1`, {
+        headers: { authorization: `Bearer ${gateway.ownerKey}` },
+      });
+      const rows = ((await response.json()) as { data: { status: number; model: string }[] }).data;
+      return rows[0]?.status === 503 ? rows[0] : undefined;
+    });
+    assert.equal(failed.model, sonnet);
   });
 
   it("[mid-stream error] reports a stream cut before message_stop as an error", async () => {

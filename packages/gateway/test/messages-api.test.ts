@@ -46,7 +46,7 @@ function testModel(id: string, provider: string, upstreamId: string, capabilitie
 
 const allCapabilities = ["tools", "vision", "json", "streaming", "reasoning", "caching"];
 // Replaces the shipped entry of this slug, so bare Claude names resolve to a route to provider "anthropic".
-const claudeSlug = "anthropic/claude-sonnet-4.5";
+const claudeSlug = "anthropic/claude-opus-4.8";
 const viaOpenRouter = "testlab/claude-via-openrouter";
 const deepseekReasoner = "testlab/deepseek-reasoner";
 
@@ -107,7 +107,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
       configPath,
       JSON.stringify({
         models: [
-          testModel(claudeSlug, "anthropic", "claude-sonnet-4-5-20250929", allCapabilities),
+          testModel(claudeSlug, "anthropic", "claude-opus-4-8", allCapabilities),
           testModel(viaOpenRouter, "openrouter", "anthropic/claude-sonnet-4.5", allCapabilities),
           testModel(deepseekReasoner, "deepseek", "deepseek-reasoner", [
             "tools",
@@ -131,14 +131,16 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
     it("[inbound anthropic] [text] forwards the body unchanged but the model, with x-api-key and anthropic-version", async () => {
       upstreams.anthropic.setHandler(() => replyWithJsonFixture("anthropic/messages-text.json"));
       const params = {
-        model: "claude-sonnet-4-5-20250929",
+        model: "claude-opus-4-8-20260115",
         max_tokens: 256,
         system: [{ type: "text" as const, text: "Be kind.", cache_control: { type: "ephemeral" as const } }],
         messages: [{ role: "user" as const, content: "Hello, how are you?" }],
         metadata: { user_id: "user-1" },
       };
       const { data, response } = await client.messages
-        .create(params, { headers: { "anthropic-beta": "context-1m-2025-08-07" } })
+        .create(params, {
+          headers: { "anthropic-version": "2023-06-01", "anthropic-beta": "context-1m-2025-08-07" },
+        })
         .withResponse();
       assert.equal(data.type, "message");
       assert.equal(data.content[0]?.type, "text");
@@ -153,7 +155,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
       assert.equal(sent?.headers["anthropic-version"], "2023-06-01");
       assert.equal(sent?.headers["anthropic-beta"], "context-1m-2025-08-07");
       assert.equal(sent?.headers.authorization, undefined);
-      assert.deepEqual(sent?.body, { ...params, model: "claude-sonnet-4-5-20250929" });
+      assert.deepEqual(sent?.body, { ...params, model: "claude-opus-4-8" });
     });
 
     it("[inbound anthropic] [text] bare and aliased Claude names resolve to the anthropic/ slug (and the /anthropic alias works)", async () => {
@@ -163,21 +165,33 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         baseURL: `${gateway.baseUrl}/anthropic`,
         maxRetries: 0,
       });
-      for (const model of [
-        "claude-sonnet-4-5",
-        "claude-sonnet-4.5",
-        "anthropic/claude-sonnet-4-5-20250929",
-      ]) {
+      for (const model of ["claude-opus-4-8", "claude-opus-4.8", "anthropic/claude-opus-4-8-20260115"]) {
         await aliased.messages.create({ model, max_tokens: 16, messages: [{ role: "user", content: "Hi" }] });
-        assert.equal(lastSent("anthropic").model, "claude-sonnet-4-5-20250929", model);
+        assert.equal(lastSent("anthropic").model, "claude-opus-4-8", model);
       }
+      // Claude Code's shape: ?beta=true, and a Bearer token (ANTHROPIC_AUTH_TOKEN) instead of x-api-key.
+      const bearer = await fetch(`${gateway.baseUrl}/v1/messages?beta=true`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${gateway.ownerKey}`,
+          "anthropic-version": "2023-06-01",
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({
+          model: "claude-opus-4-8",
+          max_tokens: 8,
+          messages: [{ role: "user", content: "Hi" }],
+        }),
+      });
+      assert.equal(bearer.status, 200);
+      assert.equal(((await bearer.json()) as { type: string }).type, "message");
     });
 
     it("[inbound anthropic] [stream] forwards the event stream as sent; the SDK's stream helper and finalMessage() work", async () => {
       const frames = anthropicFrames("messages-stream-text.chunks.txt");
       upstreams.anthropic.setHandler(() => sse(frames));
       const stream = client.messages.stream({
-        model: "claude-sonnet-4-5",
+        model: "claude-opus-4-8",
         max_tokens: 64,
         messages: [{ role: "user", content: "Hello" }],
       });
@@ -197,7 +211,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         method: "POST",
         headers: { "x-api-key": gateway.ownerKey, "content-type": "application/json" },
         body: JSON.stringify({
-          model: "claude-sonnet-4-5",
+          model: "claude-opus-4-8",
           max_tokens: 8,
           stream: true,
           messages: [{ role: "user", content: "Hi" }],
@@ -217,7 +231,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         },
       ];
       const first = await client.messages.create({
-        model: "claude-sonnet-4-5",
+        model: "claude-opus-4-8",
         max_tokens: 2048,
         thinking: { type: "enabled", budget_tokens: 1024 },
         tools,
@@ -231,7 +245,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
 
       upstreams.anthropic.setHandler(() => replyWithCassette(cassette, 1));
       const secondParams: Anthropic.MessageCreateParamsNonStreaming = {
-        model: "claude-sonnet-4-5",
+        model: "claude-opus-4-8",
         max_tokens: 2048,
         thinking: { type: "enabled", budget_tokens: 1024 },
         tools,
@@ -247,10 +261,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         messages: { content: { type: string; signature?: string }[] }[];
       };
       assert.equal(sent.messages[1]?.content[0]?.signature, thinking.signature);
-      assert.deepEqual(
-        sent,
-        JSON.parse(JSON.stringify({ ...secondParams, model: "claude-sonnet-4-5-20250929" })),
-      );
+      assert.deepEqual(sent, JSON.parse(JSON.stringify({ ...secondParams, model: "claude-opus-4-8" })));
     });
 
     it("[inbound anthropic] [tools] parallel tool_use blocks arrive intact", async () => {
@@ -258,7 +269,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         replyWithCassette("anthropic/messages-parallel-tool-calls.cassette.yaml", 0),
       );
       const message = await client.messages.create({
-        model: "claude-sonnet-4-5",
+        model: "claude-opus-4-8",
         max_tokens: 1024,
         tools: [
           {
@@ -281,7 +292,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
       );
       const message = await client.messages
         .stream({
-          model: "claude-sonnet-4-5",
+          model: "claude-opus-4-8",
           max_tokens: 1024,
           messages: [{ role: "user", content: "What is the weather and current time in San Francisco?" }],
         })
@@ -296,7 +307,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
       upstreams.anthropic.setHandler(() => sse(anthropicFrames("messages-stream-thinking.chunks.txt")));
       const message = await client.messages
         .stream({
-          model: "claude-sonnet-4-5",
+          model: "claude-opus-4-8",
           max_tokens: 2048,
           thinking: { type: "enabled", budget_tokens: 1024 },
           messages: [{ role: "user", content: "925 / 5?" }],
@@ -312,7 +323,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
     it("[inbound anthropic] [vision] [JSON schema] image blocks and output_config reach Anthropic as sent", async () => {
       upstreams.anthropic.setHandler(() => replyWithJsonFixture("anthropic/messages-text.json"));
       const params: Anthropic.MessageCreateParamsNonStreaming = {
-        model: "claude-sonnet-4-5",
+        model: "claude-opus-4-8",
         max_tokens: 64,
         output_config: {
           format: { type: "json_schema", schema: { type: "object", properties: { a: { type: "string" } } } },
@@ -328,14 +339,14 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         ],
       };
       await client.messages.create(params);
-      assert.deepEqual(lastSent("anthropic"), { ...params, model: "claude-sonnet-4-5-20250929" });
+      assert.deepEqual(lastSent("anthropic"), { ...params, model: "claude-opus-4-8" });
     });
 
     it("[inbound anthropic] [usage] logs endpoint /v1/messages with Anthropic's tokens (cache included) and the cost", async () => {
       const frames = anthropicFrames("messages-stream-message-delta-input-tokens.chunks.txt");
       upstreams.anthropic.setHandler(() => sse(frames));
       const { response } = await client.messages
-        .stream({ model: "claude-sonnet-4-5", max_tokens: 16, messages: [{ role: "user", content: "ping" }] })
+        .stream({ model: "claude-opus-4-8", max_tokens: 16, messages: [{ role: "user", content: "ping" }] })
         .withResponse();
       const requestId = response.headers.get("x-request-id") ?? "";
       const row = await usageRow(requestId);
@@ -357,7 +368,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
           id: "msg_1",
           type: "message",
           role: "assistant",
-          model: "claude-sonnet-4-5-20250929",
+          model: "claude-opus-4-8",
           content: [{ type: "text", text: "ok" }],
           stop_reason: "end_turn",
           stop_sequence: null,
@@ -370,7 +381,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         }),
       }));
       const cached = await client.messages
-        .create({ model: "claude-sonnet-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] })
+        .create({ model: "claude-opus-4-8", max_tokens: 16, messages: [{ role: "user", content: "hi" }] })
         .withResponse();
       const cachedRow = await usageRow(cached.response.headers.get("x-request-id") ?? "");
       assert.equal(cachedRow.prompt_tokens, 1210);
@@ -390,14 +401,14 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         body: '{"input_tokens":2095}',
       }));
       const { data, response } = await client.messages
-        .countTokens({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "Hello" }] })
+        .countTokens({ model: "claude-opus-4-8", messages: [{ role: "user", content: "Hello" }] })
         .withResponse();
       assert.equal(data.input_tokens, 2095);
       assert.equal(response.headers.get("x-aig-token-count"), "exact");
       const sent = upstreams.anthropic.requests.at(-1);
       assert.equal(sent?.path, "/v1/messages/count_tokens");
       assert.deepEqual(sent?.body, {
-        model: "claude-sonnet-4-5-20250929",
+        model: "claude-opus-4-8",
         messages: [{ role: "user", content: "Hello" }],
       });
     });
@@ -407,7 +418,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         replyWithCassette("anthropic/messages-error-400-invalid-request.cassette.yaml", 0),
       );
       const badRequest = await client.messages
-        .create({ model: "claude-sonnet-4-5", max_tokens: 8, messages: [{ role: "user", content: "x" }] })
+        .create({ model: "claude-opus-4-8", max_tokens: 8, messages: [{ role: "user", content: "x" }] })
         .catch((error: unknown) => error);
       assert.ok(badRequest instanceof Anthropic.BadRequestError);
       assert.match(badRequest.message, /Input does not match the expected shape/);
@@ -417,7 +428,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         replyWithCassette("anthropic/messages-error-404-model-not-found.cassette.yaml", 0),
       );
       const notFound = await client.messages
-        .create({ model: "claude-sonnet-4-5", max_tokens: 8, messages: [{ role: "user", content: "x" }] })
+        .create({ model: "claude-opus-4-8", max_tokens: 8, messages: [{ role: "user", content: "x" }] })
         .catch((error: unknown) => error);
       assert.ok(notFound instanceof Anthropic.NotFoundError);
       assert.equal((notFound.error as { error: { type: string } }).error.type, "not_found_error");
@@ -429,7 +440,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         body: '{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}',
       }));
       const ours = await client.messages
-        .create({ model: "claude-sonnet-4-5", max_tokens: 8, messages: [{ role: "user", content: "x" }] })
+        .create({ model: "claude-opus-4-8", max_tokens: 8, messages: [{ role: "user", content: "x" }] })
         .catch((error: unknown) => error);
       assert.ok(ours instanceof Anthropic.InternalServerError);
       assert.equal(ours.status, 502);
@@ -441,7 +452,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
       upstreams.anthropic.setHandler(() => sse([...frames.slice(0, 4), overloaded]));
       const stream = client.messages.stream({
-        model: "claude-sonnet-4-5",
+        model: "claude-opus-4-8",
         max_tokens: 64,
         messages: [{ role: "user", content: "Hello" }],
       });
@@ -451,7 +462,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
 
       upstreams.anthropic.setHandler(() => sse(frames, { destroyAfterFrames: 4 }));
       const cut = client.messages.stream({
-        model: "claude-sonnet-4-5",
+        model: "claude-opus-4-8",
         max_tokens: 64,
         messages: [{ role: "user", content: "Hello" }],
       });

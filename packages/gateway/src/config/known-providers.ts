@@ -40,7 +40,13 @@ export const knownProviders: readonly KnownProvider[] = [
     local: false,
   },
   { id: "cerebras", envPrefix: "CEREBRAS", defaultBaseUrl: "https://api.cerebras.ai/v1", local: false },
-  { id: "cohere", api: "cohere", envPrefix: "COHERE", defaultBaseUrl: "https://api.cohere.com", local: false },
+  {
+    id: "cohere",
+    api: "cohere",
+    envPrefix: "COHERE",
+    defaultBaseUrl: "https://api.cohere.com",
+    local: false,
+  },
   {
     id: "azure",
     api: "azure",

@@ -3,7 +3,9 @@ import { capabilities, modalities } from "../catalog/catalog-schema.ts";
 import { chatRequestSchema } from "./validation/chat-request-schema.ts";
 import { createKeySchema } from "./validation/create-key-schema.ts";
 import { filePaths, fileSchemas } from "./openapi-files-paths.ts";
+import { webhookPaths, webhookSchemas } from "./openapi-webhook-paths.ts";
 import { embeddingRequestSchema } from "./validation/embedding-request-schema.ts";
+import { countTokensRequestSchema, messagesRequestSchema } from "./validation/messages-request-schema.ts";
 
 // The OpenAPI 3.1 description of what this gateway serves. Request bodies come from the same zod
 // schemas that validate them, so the document cannot drift from what the server accepts.
@@ -85,6 +87,61 @@ const modelFilterParameters = [
 
 const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
 
+// Anthropic's Messages API: errors in Anthropic's envelope, auth by x-api-key or Bearer.
+const anthropicError = (description: string) => ({
+  description,
+  content: json(reference("AnthropicError")),
+});
+
+const anthropicHeaders = [
+  ...requestHeaders,
+  {
+    name: "anthropic-version",
+    in: "header",
+    required: false,
+    schema: { type: "string", examples: ["2023-06-01"] },
+  },
+  { name: "anthropic-beta", in: "header", required: false, schema: { type: "string" } },
+];
+
+const messagesOperation = {
+  post: {
+    summary:
+      "Anthropic Messages API for any catalog model (JSON, or Anthropic's SSE events with `stream: true`); Anthropic-routed models are forwarded unchanged",
+    parameters: anthropicHeaders,
+    requestBody: { required: true, content: json(reference("MessagesRequest")) },
+    responses: {
+      "200": {
+        description:
+          "An Anthropic `message`, or the event stream message_start … message_stop; a failure after the stream started arrives as an `error` event.",
+        headers: successHeaders,
+        content: { "application/json": { schema: { type: "object" } }, "text/event-stream": {} },
+      },
+      "400": anthropicError("invalid_request_error"),
+      "401": anthropicError("authentication_error"),
+      "404": anthropicError("not_found_error (unknown model)"),
+      "429": anthropicError("rate_limit_error"),
+      "502": anthropicError("api_error (the provider failed)"),
+      "503": anthropicError("overloaded_error (no provider configured, or the provider is overloaded)"),
+    },
+  },
+};
+
+const countTokensOperation = {
+  post: {
+    summary:
+      "Count input tokens: Anthropic's exact count for Anthropic-routed models, else the gateway's estimate (header x-aig-token-count)",
+    parameters: anthropicHeaders,
+    requestBody: { required: true, content: json(reference("CountTokensRequest")) },
+    responses: {
+      "200": { description: "`{input_tokens}`", content: json({ type: "object" }) },
+      "400": anthropicError("invalid_request_error"),
+      "401": anthropicError("authentication_error"),
+      "404": anthropicError("not_found_error (unknown model)"),
+    },
+  },
+};
+
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   return {
     openapi: "3.1.0",
@@ -113,6 +170,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      "/v1/messages": messagesOperation,
+      "/v1/messages/count_tokens": countTokensOperation,
+      "/anthropic/v1/messages": messagesOperation,
+      "/anthropic/v1/messages/count_tokens": countTokensOperation,
       "/v1/embeddings": {
         post: {
           summary: "Create embeddings",
@@ -254,6 +315,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         },
       },
       ...filePaths,
+      ...webhookPaths,
       "/health": {
         get: { summary: "Liveness", security: [], responses: { "200": { description: '`{status: "ok"}`' } } },
       },
@@ -305,8 +367,24 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       schemas: {
         ChatCompletionRequest: toJsonSchema(chatRequestSchema),
         EmbeddingRequest: toJsonSchema(embeddingRequestSchema),
+        MessagesRequest: toJsonSchema(messagesRequestSchema),
+        CountTokensRequest: toJsonSchema(countTokensRequestSchema),
+        AnthropicError: {
+          type: "object",
+          required: ["type", "error"],
+          properties: {
+            type: { const: "error" },
+            error: {
+              type: "object",
+              required: ["type", "message"],
+              properties: { type: { type: "string" }, message: { type: "string" } },
+            },
+            request_id: { type: "string" },
+          },
+        },
         CreateKeyRequest: toJsonSchema(createKeySchema),
         ...fileSchemas,
+        ...webhookSchemas,
         Error: {
           type: "object",
           required: ["error"],

@@ -188,3 +188,21 @@ test("redacted reasoning becomes a redacted_thinking block", () => {
   });
   assert.equal(events[2]?.event, "content_block_stop");
 });
+
+test("a signature that arrives after the text started is applied to the thinking block by index", () => {
+  const events = run([
+    chunk({ reasoning_content: "Hmm." }),
+    chunk({ content: "Answer" }),
+    chunk({ reasoning_details: [{ type: "reasoning.text", signature: "late-sig", index: 0 }] }),
+    chunk({}, "stop"),
+  ]);
+  const signatureDelta = events.find(
+    (event) => (event.data as { delta?: { type?: string } }).delta?.type === "signature_delta",
+  );
+  assert.deepEqual(signatureDelta?.data, {
+    type: "content_block_delta",
+    index: 0,
+    delta: { type: "signature_delta", signature: "late-sig" },
+  });
+  assert.equal(events.filter((event) => event.event === "content_block_start").length, 2);
+});

@@ -39,6 +39,8 @@ export function createMessagesStreamEncoder(options: { id: string; model: string
   let finishReason: string | null = null;
   let lastUsage: Usage | null | undefined;
   let madeToolCalls = false;
+  /** The latest thinking block, for a signature that arrives after the text has started. */
+  let lastThinkingIndex: number | undefined;
   const tools = new Map<number, ToolSlot>();
 
   function closeOpen(events: MessagesStreamEvent[]): void {
@@ -68,7 +70,13 @@ export function createMessagesStreamEncoder(options: { id: string; model: string
       if (detailIndex !== undefined) open.detailIndex = detailIndex;
       return open.index;
     }
-    return startBlock(events, "thinking", { type: "thinking", thinking: "", signature: "" }, detailIndex);
+    lastThinkingIndex = startBlock(
+      events,
+      "thinking",
+      { type: "thinking", thinking: "", signature: "" },
+      detailIndex,
+    );
+    return lastThinkingIndex;
   }
 
   function pushReasoning(
@@ -96,7 +104,11 @@ export function createMessagesStreamEncoder(options: { id: string; model: string
       events.push(event("content_block_delta", { index, delta: { type: "thinking_delta", thinking: text } }));
     }
     if (signature) {
-      const index = ensureThinking(events, detailIndex);
+      // Blocks cannot reopen, but clients apply a delta by index: a late signature joins its block.
+      const index =
+        open?.kind !== "thinking" && lastThinkingIndex !== undefined
+          ? lastThinkingIndex
+          : ensureThinking(events, detailIndex);
       events.push(event("content_block_delta", { index, delta: { type: "signature_delta", signature } }));
     }
   }
