@@ -381,14 +381,14 @@ describe("Anthropic Messages upstream through the openai SDK", { skip: fixturesM
           content: [{ type: "text", text: "A long shared prompt.", cache_control: ephemeral }],
         },
         { role: "user", content: "Question", cache_control: ephemeral },
-      ] as OpenAI.ChatCompletionMessageParam[],
+      ] as unknown as OpenAI.ChatCompletionMessageParam[],
       tools: [
         {
           type: "function",
           function: { name: "lookup", parameters: { type: "object" } },
           cache_control: ephemeral,
         },
-      ] as OpenAI.ChatCompletionTool[],
+      ] as unknown as OpenAI.ChatCompletionTool[],
     });
     const sent = lastSent();
     assert.deepEqual(sent.system, [

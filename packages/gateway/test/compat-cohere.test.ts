@@ -161,7 +161,7 @@ describe("Cohere v2 adapter", { skip: fixturesMissing }, () => {
     assert.equal(text, "The capital of France is Paris.");
     assert.equal(finish, "stop");
     assert.deepEqual([...ids], ["321d178c-2c12-44d3-ae42-2f5510f6b1cc"]);
-    assert.equal(usage?.prompt_tokens, 507);
+    assert.equal(usage?.prompt_tokens, 12);
     assert.equal(upstream.requests.at(-1)?.body.stream, true);
   });
 
@@ -297,8 +297,8 @@ describe("Cohere v2 adapter", { skip: fixturesMissing }, () => {
     assert.deepEqual([...new Set(indexes)], [0, 1]);
     assert.equal(plan, "I will search for the current time and weather in Tokyo.");
     assert.equal(final.choices[0]?.finish_reason, "tool_calls");
-    assert.equal(final.usage?.prompt_tokens, 968);
-    assert.equal(final.usage?.completion_tokens, 83);
+    assert.equal(final.usage?.prompt_tokens, 62);
+    assert.equal(final.usage?.completion_tokens, 28);
   });
 
   it("[reasoning] returns thinking as reasoning_content and maps reasoning_effort to a thinking budget", async () => {
@@ -339,15 +339,15 @@ describe("Cohere v2 adapter", { skip: fixturesMissing }, () => {
     });
   });
 
-  it("[usage] counts Cohere's model tokens (tokens, not billed_units) with cached tokens, and prices them", async () => {
+  it("[usage] counts Cohere's billed units (what Cohere invoices, not its model tokens) and prices them", async () => {
     upstream.setHandler(() => replyWithJsonFixture("cohere/chat-text.json"));
     const { data, response } = await gateway.openai.chat.completions
       .create({ model: chatModel, messages: user })
       .withResponse();
-    assert.equal(data.usage?.prompt_tokens, 507);
-    assert.equal(data.usage?.completion_tokens, 10);
-    assert.equal(data.usage?.total_tokens, 517);
-    assert.equal(data.usage?.prompt_tokens_details?.cached_tokens, 448);
+    assert.equal(data.usage?.prompt_tokens, 12);
+    assert.equal(data.usage?.completion_tokens, 7);
+    assert.equal(data.usage?.total_tokens, 19);
+    assert.equal(data.usage?.prompt_tokens_details?.cached_tokens ?? 0, 0);
     assert.ok(Number(response.headers.get("x-cost-cents")) > 0);
     assert.equal(response.headers.get("x-aig-provider"), "cohere");
   });

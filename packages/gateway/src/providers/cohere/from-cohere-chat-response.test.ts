@@ -39,10 +39,11 @@ test("reads text, thinking, the tool plan, tool calls and citations", () => {
     ["{}", '{"city":"Paris"}'],
   );
   assert.deepEqual(choice?.message.citations, [{ start: 0, end: 1, text: "I", sources: [] }]);
+  // Billed units, not model tokens: the cost follows Cohere's invoice.
   assert.deepEqual(usage, {
-    promptTokens: 1445,
-    completionTokens: 43,
-    cachedTokens: 992,
+    promptTokens: 46,
+    completionTokens: 14,
+    cachedTokens: 0,
     cacheWriteTokens: 0,
     reasoningTokens: 0,
   });
@@ -55,7 +56,7 @@ test('null, empty and "null" tool arguments become {}', () => {
   assert.equal(normalizeToolArguments('{"a":1}'), '{"a":1}');
 });
 
-test("maps finish reasons and falls back to billed units without token counts", () => {
+test("maps finish reasons and counts billed units, which are what Cohere invoices", () => {
   assert.equal(mapCohereFinishReason("COMPLETE"), "stop");
   assert.equal(mapCohereFinishReason("STOP_SEQUENCE"), "stop");
   assert.equal(mapCohereFinishReason("MAX_TOKENS"), "length");

@@ -5,17 +5,19 @@ const count = (value: unknown): number => (typeof value === "number" && Number.i
 
 /**
  * Cohere reports two counts: `tokens` (what the model actually read and wrote, including Cohere's own
- * preamble) and `billed_units` (what Cohere invoices). The gateway counts `tokens` when present, as
- * the other adapters count model tokens, and falls back to `billed_units`; `cached_tokens` is a part
- * of `tokens.input_tokens`. Cohere does not report reasoning tokens separately.
+ * preamble, most of it cached) and `billed_units` (what Cohere invoices: 12 input tokens where
+ * `tokens` says 507 in a recorded reply). Cost must match the vendor's invoice, so the gateway counts
+ * `billed_units` and falls back to `tokens` only when the bill is absent; `cached_tokens` is a part of
+ * `tokens.input_tokens` and applies only then. Cohere does not report reasoning tokens separately.
  */
 export function readCohereUsage(usage: CohereUsage | null | undefined): TokenUsage {
-  const counted = usage?.tokens ?? usage?.billed_units;
+  const billed = usage?.billed_units;
+  const counted = billed ?? usage?.tokens;
   const promptTokens = count(counted?.input_tokens);
   return {
     promptTokens,
     completionTokens: count(counted?.output_tokens),
-    cachedTokens: usage?.tokens ? Math.min(count(usage.cached_tokens), promptTokens) : 0,
+    cachedTokens: !billed && usage?.tokens ? Math.min(count(usage.cached_tokens), promptTokens) : 0,
     cacheWriteTokens: 0,
     reasoningTokens: 0,
   };
