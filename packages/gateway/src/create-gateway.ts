@@ -175,7 +175,7 @@ export async function createGateway(
     providers,
     keys,
     chat,
-    messages: createMessagesService({ catalog, providers, upstream, usage, chat }),
+    messages: createMessagesService({ catalog, providers, upstream, usage, chat, spendGuard }),
     embeddings: createEmbeddingService({ catalog, providers, upstream, usage, spendGuard }),
     accounts,
     directory,

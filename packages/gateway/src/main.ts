@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from "./config/load-config.ts";
 import { runMigrateCommand } from "./commands/migrate-command.ts";
+import { runExportCommand, runImportCommand } from "./commands/transfer-command.ts";
 import { createGateway } from "./create-gateway.ts";
 import { isConfigured } from "./routing/provider-registry.ts";
 
 const usage = `Usage: aigateway [serve]            start the gateway (the default)
-       aigateway migrate [--status] apply pending database migrations, or list them`;
+       aigateway migrate [--status] apply pending database migrations, or list them
+       aigateway export [--out FILE] dump every table of the configured database as JSON lines
+       aigateway import [--in FILE]  load a dump into the configured (empty) database`;
 
 function logInfo(message: string, details: Record<string, unknown> = {}): void {
   console.log(JSON.stringify({ level: "info", message, ...details }));
@@ -25,6 +28,19 @@ async function main(): Promise<void> {
   const [command = "serve", ...args] = process.argv.slice(2);
   if (command === "migrate") {
     console.log(await runMigrateCommand(config, args));
+    return;
+  }
+  if (command === "export" || command === "import") {
+    try {
+      const summary =
+        command === "export"
+          ? await runExportCommand(config, args, process.stdout)
+          : await runImportCommand(config, args, process.stdin);
+      console.error(`aigateway: ${summary}`);
+    } catch (error) {
+      console.error(`aigateway ${command}: ${(error as Error).message}`);
+      process.exit(1);
+    }
     return;
   }
   if (command !== "serve") {

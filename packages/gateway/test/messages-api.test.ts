@@ -16,11 +16,12 @@ import {
   type FakeReply,
   type FakeUpstream,
 } from "./support/fake-upstream.ts";
-import { fixturesMissing, readCassette, readChunkLines } from "./support/fixtures.ts";
+import { callApi } from "./support/call-api.ts";
+import { fixturesMissing, readChunkLines } from "./support/fixtures.ts";
 import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
 import { waitFor } from "./support/wait-for.ts";
 
-const vendors = ["anthropic", "openai", "openrouter", "deepseek"] as const;
+const vendors = ["anthropic", "openai", "openrouter", "deepseek", "groq"] as const;
 
 function testModel(id: string, provider: string, upstreamId: string, capabilities: string[]) {
   return {
@@ -49,6 +50,7 @@ const allCapabilities = ["tools", "vision", "json", "streaming", "reasoning", "c
 const claudeSlug = "anthropic/claude-opus-4.8";
 const viaOpenRouter = "testlab/claude-via-openrouter";
 const deepseekReasoner = "testlab/deepseek-reasoner";
+const groqModel = "testlab/groq-qwen";
 
 /** A chunks.txt recording of Anthropic's stream as its wire form: each event with its `event:` line. */
 function anthropicFrames(name: string): string[] {
@@ -109,6 +111,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         models: [
           testModel(claudeSlug, "anthropic", "claude-opus-4-8", allCapabilities),
           testModel(viaOpenRouter, "openrouter", "anthropic/claude-sonnet-4.5", allCapabilities),
+          testModel(groqModel, "groq", "qwen/qwen3-32b", ["tools", "json", "streaming", "reasoning"]),
           testModel(deepseekReasoner, "deepseek", "deepseek-reasoner", [
             "tools",
             "json",
@@ -144,7 +147,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         .withResponse();
       assert.equal(data.type, "message");
       assert.equal(data.content[0]?.type, "text");
-      assert.match((data.content[0] as Anthropic.TextBlock).text, /^Hello!/);
+      assert.match(data.content[0].text, /^Hello!/);
       assert.equal(data.usage.input_tokens, 12);
       assert.equal(data.usage.output_tokens, 29);
       assert.equal(response.headers.get("x-aig-provider"), "anthropic");
@@ -476,19 +479,55 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
     });
   });
 
+  describe("caps and allowed models apply to passthrough calls too", () => {
+    async function subAccountClient(fields: Record<string, unknown>): Promise<Anthropic> {
+      const created = await callApi<{ key: string }>(
+        gateway.baseUrl,
+        gateway.ownerKey,
+        "POST",
+        "/v1/sub-accounts",
+        fields,
+      );
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      return new Anthropic({ apiKey: created.body.key, baseURL: gateway.baseUrl, maxRetries: 0 });
+    }
+
+    it("[inbound anthropic] [errors] a model outside the key's allow-list is a PermissionDeniedError; a cap with no room a 402; nothing reaches Anthropic", async () => {
+      upstreams.anthropic.setHandler(() => replyWithJsonFixture("anthropic/messages-text.json"));
+      const before = upstreams.anthropic.requests.length;
+      const restricted = await subAccountClient({ name: "echo-only", allowed_models: ["aigateway/echo"] });
+      const refused = await restricted.messages
+        .create({ model: "claude-opus-4-8", max_tokens: 16, messages: [{ role: "user", content: "x" }] })
+        .catch((error: unknown) => error);
+      assert.ok(refused instanceof Anthropic.PermissionDeniedError);
+      assert.equal((refused.error as { error: { type: string } }).error.type, "permission_error");
+
+      const capped = await subAccountClient({ name: "one-cent", spend_cap_cents: 1 });
+      const overCap = await capped.messages
+        .create({ model: "claude-opus-4-8", max_tokens: 8192, messages: [{ role: "user", content: "x" }] })
+        .catch((error: unknown) => error);
+      assert.ok(overCap instanceof Anthropic.APIError);
+      assert.equal(overCap.status, 402);
+      assert.equal((overCap.error as { error: { type: string } }).error.type, "billing_error");
+      assert.equal(upstreams.anthropic.requests.length, before);
+    });
+  });
+
   describe("translated to the hub for other catalog models", () => {
     it("[inbound anthropic] [text] an OpenAI model answers in Anthropic's shape; system, sampling and user are translated", async () => {
       upstreams.openai.setHandler(() => replyWithJsonFixture("openai/chat-completion-text.json"));
+      // This SDK version no longer types the sampling fields (newer Claude models reject them); older
+      // clients send them, so they are sent here as such a client would.
+      const sampling = { temperature: 0.2, top_k: 5 } as object;
       const { data, response } = await client.messages
         .create({
           model: "openai/gpt-4o-mini",
           max_tokens: 128,
           system: "You are terse.",
-          temperature: 0.2,
-          top_k: 5,
           stop_sequences: ["END"],
           metadata: { user_id: "user-9" },
           messages: [{ role: "user", content: "Hello" }],
+          ...sampling,
         })
         .withResponse();
       assert.equal(data.type, "message");
@@ -740,7 +779,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         messages: [{ role: "user", content: "Hello" }],
       });
       assert.equal(message.content[0]?.type, "thinking");
-      assert.ok((message.content[0] as Anthropic.ThinkingBlock).thinking.length > 0);
+      assert.ok(message.content[0].thinking.length > 0);
       assert.equal(message.content[1]?.type, "text");
 
       upstreams.deepseek.setHandler(() =>
@@ -751,6 +790,27 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
         .finalMessage();
       assert.equal(streamed.content[0]?.type, "thinking");
       assert.equal(streamed.content.at(-1)?.type, "text");
+    });
+
+    it("[inbound anthropic] [reasoning] [tools] Groq: streamed `reasoning` becomes thinking, a tool call a tool_use block", async () => {
+      upstreams.groq.setHandler(() => replyWithChunkFixture("groq/chat-stream-reasoning.chunks.txt"));
+      const message = await client.messages
+        .stream({ model: groqModel, max_tokens: 2048, messages: [{ role: "user", content: "Hello" }] })
+        .finalMessage();
+      assert.equal(message.content[0]?.type, "thinking");
+      assert.match((message.content[0] as Anthropic.ThinkingBlock).thinking, /^Okay/);
+      assert.equal(message.content.at(-1)?.type, "text");
+      assert.equal(message.usage.output_tokens, 1107);
+
+      upstreams.groq.setHandler(() => replyWithJsonFixture("groq/chat-tool-call.json"));
+      const called = await client.messages.create({
+        model: groqModel,
+        max_tokens: 256,
+        tools: [{ name: "weather", input_schema: { type: "object", properties: {} } }],
+        messages: [{ role: "user", content: "Weather?" }],
+      });
+      assert.deepEqual(called.content, [{ type: "tool_use", id: "ax9fskhev", name: "weather", input: {} }]);
+      assert.equal(called.stop_reason, "tool_use");
     });
 
     it("[inbound anthropic] [usage] the translated call is logged once, at /v1/messages, with the chat service's cost; count_tokens estimates", async () => {

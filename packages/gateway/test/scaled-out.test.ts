@@ -70,7 +70,9 @@ describe("two replicas on PostgreSQL and Redis", { skip }, () => {
       ),
     );
     assert.equal(results.filter((result) => result.status === "fulfilled").length, 5);
-    const refused = results.filter((result) => result.status === "rejected").map((result) => result.reason);
+    const refused = results
+      .filter((result) => result.status === "rejected")
+      .map((result) => result.reason as unknown);
     assert.equal(refused.length, 10);
     for (const error of refused) {
       assert.ok(error instanceof OpenAI.RateLimitError);
@@ -147,7 +149,7 @@ describe("two replicas on PostgreSQL and Redis", { skip }, () => {
     };
     const start = async (): Promise<{ child: ChildProcess; client: OpenAI }> => {
       const child = spawn(process.execPath, [main], { env: childEnv, stdio: ["ignore", "pipe", "inherit"] });
-      const log = createLogReader(child.stdout as NodeJS.ReadableStream & import("node:stream").Readable);
+      const log = createLogReader(child.stdout);
       const { address } = (await log.waitFor("aigateway listening")) as { address: string };
       return { child, client: new OpenAI({ apiKey: testOwnerKey, baseURL: `${address}/v1`, maxRetries: 0 }) };
     };
@@ -203,7 +205,7 @@ describe("Redis unreachable", { skip: fixturesMissing }, () => {
         assert.ok(error instanceof OpenAI.APIError);
         assert.equal(error.status, 503);
         assert.match(error.message, /Rate limits cannot be checked right now/);
-        assert.equal(error.headers?.get("retry-after"), "1");
+        assert.equal((error.headers as Headers | undefined)?.get("retry-after"), "1");
         return true;
       },
     );

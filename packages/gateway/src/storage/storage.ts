@@ -354,6 +354,234 @@ export interface WebhookStore {
   ): Promise<WebhookSecretRecord>;
 }
 
+export type JobStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
+
+/** An async job (video, music, 3D, async transcription): the queue row and the record users poll. */
+export interface JobRecord {
+  id: string;
+  accountId: string;
+  keyId: string;
+  tag: string | null;
+  /** "video", "music", "3d", "stt". */
+  modality: string;
+  /** The catalog slug. */
+  model: string;
+  /** The endpoint it was submitted to, logged in usage. */
+  endpoint: string;
+  status: JobStatus;
+  /** The validated submit body. */
+  input: unknown;
+  webhookUrl: string | null;
+  idempotencyKey: string | null;
+  /** SHA-256 of the submitted body, to tell a retry from a reused key. */
+  requestHash: string | null;
+  /** What the upstream adapter needs to poll (its provider and request id); null before submission. */
+  upstream: unknown;
+  result: unknown;
+  /** The result file name under /v1/files/jobs/{id}/. */
+  resultFile: string | null;
+  error: { code: string; message: string } | null;
+  costNanodollars: number;
+  /** Steps tried so far (submit, each poll); bounded, so a job that keeps crashing its worker fails. */
+  attempts: number;
+  /** When a worker should next look at it. */
+  nextRunAt: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+  /** When its job.completed / job.failed event was written to the outbox. */
+  eventRecordedAt: number | null;
+}
+
+export interface JobClaim {
+  now: number;
+  limit: number;
+  leaseOwner: string;
+  leaseUntil: number;
+}
+
+/** How a step left a job that is not finished: what to keep and when to look again. */
+export interface JobProgress {
+  upstream: unknown;
+  nextRunAt: number;
+  attempts: number;
+}
+
+export interface JobOutcome {
+  status: "completed" | "failed";
+  result: unknown;
+  resultFile: string | null;
+  error: { code: string; message: string } | null;
+  costNanodollars: number;
+  completedAt: number;
+}
+
+/**
+ * The durable job queue. A worker leases due jobs (claimJobs), works one step, then either records
+ * progress (releasing the lease) or finishes the job. Finishing is a status transition guarded by
+ * the lease, and the usage row is written in the same transaction, so a job is charged at most once
+ * even when a lease expired and two workers raced.
+ */
+export interface JobStore {
+  /** Inserts the job; with an idempotency key already used by this account, returns that job instead. */
+  insertJob(job: JobRecord): Promise<{ job: JobRecord; created: boolean }>;
+  findJob(accountId: string, id: string): Promise<JobRecord | undefined>;
+  /** Leases queued or running jobs due at `now` whose lease is free or expired; queued ones become running. */
+  claimJobs(claim: JobClaim): Promise<JobRecord[]>;
+  /** Extends a lease still held (a long step). False when it was lost. */
+  renewJobLease(id: string, leaseOwner: string, leaseUntil: number): Promise<boolean>;
+  /** Saves a step's progress and releases the lease, if still held and the job still running. */
+  saveJobProgress(id: string, leaseOwner: string, progress: JobProgress, now: number): Promise<boolean>;
+  /**
+   * Finishes a running job still leased by `leaseOwner`, and inserts `usage` (row and rollups) in the
+   * same transaction. False, with nothing written, when another worker or a cancel got there first.
+   */
+  finishJob(id: string, leaseOwner: string, outcome: JobOutcome, usage: UsageRecord | null): Promise<boolean>;
+  /** Cancels a queued or running job; returns it (as it is now) or undefined when not in this account. */
+  cancelJob(accountId: string, id: string, now: number): Promise<JobRecord | undefined>;
+  /** Finished jobs whose event has not reached the outbox yet (a crash between finishing and recording). */
+  listJobsAwaitingEvent(limit: number): Promise<JobRecord[]>;
+  markJobEventRecorded(id: string, at: number): Promise<void>;
+}
+
+export type BatchStatus =
+  | "validating"
+  | "failed"
+  | "in_progress"
+  | "finalizing"
+  | "completed"
+  | "expired"
+  | "cancelling"
+  | "cancelled";
+
+export interface BatchErrorEntry {
+  code: string;
+  message: string;
+  param: string | null;
+  line: number | null;
+}
+
+/** An OpenAI-compatible batch; its lines are rows of their own. */
+export interface BatchRecord {
+  id: string;
+  accountId: string;
+  keyId: string;
+  tag: string | null;
+  endpoint: string;
+  inputFileId: string;
+  completionWindow: string;
+  metadata: Record<string, string> | null;
+  status: BatchStatus;
+  errors: BatchErrorEntry[] | null;
+  outputFileId: string | null;
+  errorFileId: string | null;
+  total: number;
+  completed: number;
+  failed: number;
+  createdAt: number;
+  inProgressAt: number | null;
+  expiresAt: number;
+  finalizingAt: number | null;
+  completedAt: number | null;
+  failedAt: number | null;
+  expiredAt: number | null;
+  cancellingAt: number | null;
+  cancelledAt: number | null;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  eventRecordedAt: number | null;
+}
+
+export type BatchLineStatus = "pending" | "succeeded" | "failed";
+
+/** One request of a batch. `output` is its finished line of the output or error file. */
+export interface BatchLineRecord {
+  batchId: string;
+  /** 0-based position among the file's requests. */
+  index: number;
+  customId: string;
+  /** The request body, JSON text. */
+  body: string;
+  status: BatchLineStatus;
+  output: string | null;
+  costNanodollars: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  completedAt: number | null;
+}
+
+export interface BatchListQuery {
+  limit: number;
+  /** Cursor: only batches created before this one (newest first). */
+  after: { createdAt: number; id: string } | undefined;
+}
+
+export interface BatchLineOutcome {
+  status: "succeeded" | "failed";
+  output: string;
+  costNanodollars: number;
+  completedAt: number;
+}
+
+/** Changes a worker makes to a batch it leases (status moves and their timestamps). */
+export type BatchChanges = Partial<
+  Pick<
+    BatchRecord,
+    | "status"
+    | "errors"
+    | "outputFileId"
+    | "errorFileId"
+    | "total"
+    | "inProgressAt"
+    | "finalizingAt"
+    | "completedAt"
+    | "failedAt"
+    | "expiredAt"
+    | "cancelledAt"
+  >
+>;
+
+/**
+ * Batches and their lines. Each line is finished by a guarded transition (pending → succeeded or
+ * failed, only by its lease holder) in the same transaction as its usage row and the batch's counts,
+ * so a line is charged once across crashes, restarts and racing replicas.
+ */
+export interface BatchStore {
+  insertBatch(batch: BatchRecord): Promise<void>;
+  findBatch(accountId: string, id: string): Promise<BatchRecord | undefined>;
+  listBatches(accountId: string, query: BatchListQuery): Promise<BatchRecord[]>;
+  /** Leases batches that need a worker (validating, finishing, cancelling, expiring) at `now`. */
+  claimBatches(claim: JobClaim): Promise<BatchRecord[]>;
+  /** Applies changes to a batch still leased by `leaseOwner` and releases the lease; false when lost. */
+  updateBatch(id: string, leaseOwner: string, changes: BatchChanges): Promise<boolean>;
+  /** Inserts the lines (once: existing indexes are left alone) and moves the batch to in_progress. */
+  startBatch(id: string, leaseOwner: string, lines: readonly BatchLineRecord[], now: number): Promise<boolean>;
+  /** Leases pending lines of in-progress batches, oldest batch first. */
+  claimBatchLines(claim: JobClaim): Promise<BatchLineRecord[]>;
+  /** Finishes a pending line still leased by `leaseOwner`, with its usage and the batch's counts. */
+  finishBatchLine(
+    batchId: string,
+    index: number,
+    leaseOwner: string,
+    outcome: BatchLineOutcome,
+    usage: UsageRecord | null,
+  ): Promise<boolean>;
+  /** Gives a claimed line back untouched (shutdown), so it is retried promptly. */
+  releaseBatchLine(batchId: string, index: number, leaseOwner: string): Promise<void>;
+  /** Pending lines whose lease is live at `now` (requests in flight). */
+  countLeasedLines(batchId: string, now: number): Promise<number>;
+  countPendingLines(batchId: string): Promise<number>;
+  /** Lines in index order, from `fromIndex`, for writing the output files. */
+  listBatchLines(batchId: string, fromIndex: number, limit: number): Promise<BatchLineRecord[]>;
+  /** in_progress or validating → cancelling; returns the batch as it is now. */
+  cancelBatch(accountId: string, id: string, now: number): Promise<BatchRecord | undefined>;
+  listBatchesAwaitingEvent(limit: number): Promise<BatchRecord[]>;
+  markBatchEventRecorded(id: string, at: number): Promise<void>;
+}
+
 export interface Storage {
   readonly kind: "sqlite" | "postgres";
   accounts: AccountStore;
@@ -363,6 +591,8 @@ export interface Storage {
   events: EventStore;
   files: FileStore;
   webhooks: WebhookStore;
+  jobs: JobStore;
+  batches: BatchStore;
   /** True when the backend answers a trivial query (the readiness probe). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -13,6 +13,8 @@ import type {
 import { foldUsageRollups } from "../fold-usage-rollups.ts";
 import { createPostgresFileStore } from "./postgres-file-store.ts";
 import { createPostgresWebhookStore } from "./postgres-webhook-store.ts";
+import { createPostgresJobStore } from "./postgres-job-store.ts";
+import { createPostgresBatchStore } from "./postgres-batch-store.ts";
 import { createPostgresPool, type PostgresPoolOptions } from "./create-postgres-pool.ts";
 import { runPostgresMigrations } from "./run-postgres-migrations.ts";
 
@@ -496,6 +498,8 @@ export async function openPostgresStorage(
     },
     files: createPostgresFileStore(pool),
     webhooks,
+    jobs: createPostgresJobStore(pool),
+    batches: createPostgresBatchStore(pool),
     async ping() {
       try {
         await pool.query("SELECT 1");

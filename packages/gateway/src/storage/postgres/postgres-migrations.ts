@@ -213,4 +213,93 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 50,
+    name: "async jobs queue",
+    sql: `
+      CREATE TABLE jobs (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        tag TEXT,
+        modality TEXT NOT NULL,
+        model TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        status TEXT NOT NULL,
+        input TEXT NOT NULL,
+        webhook_url TEXT,
+        idempotency_key TEXT,
+        request_hash TEXT,
+        upstream TEXT,
+        result TEXT,
+        result_file TEXT,
+        error TEXT,
+        cost_nanodollars BIGINT NOT NULL DEFAULT 0,
+        attempts BIGINT NOT NULL DEFAULT 0,
+        next_run_at BIGINT NOT NULL,
+        lease_owner TEXT,
+        lease_until BIGINT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        started_at BIGINT,
+        completed_at BIGINT,
+        event_recorded_at BIGINT
+      );
+      CREATE UNIQUE INDEX jobs_idempotency ON jobs(account_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX jobs_due ON jobs(next_run_at) WHERE status IN ('queued', 'running');
+      CREATE INDEX jobs_awaiting_event ON jobs(completed_at)
+        WHERE event_recorded_at IS NULL AND status IN ('completed', 'failed');
+    `,
+  },
+  {
+    version: 51,
+    name: "batches and batch lines",
+    sql: `
+      CREATE TABLE batches (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        tag TEXT,
+        endpoint TEXT NOT NULL,
+        input_file_id TEXT NOT NULL,
+        completion_window TEXT NOT NULL,
+        metadata TEXT,
+        status TEXT NOT NULL,
+        errors TEXT,
+        output_file_id TEXT,
+        error_file_id TEXT,
+        total BIGINT NOT NULL DEFAULT 0,
+        completed BIGINT NOT NULL DEFAULT 0,
+        failed BIGINT NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        in_progress_at BIGINT,
+        expires_at BIGINT NOT NULL,
+        finalizing_at BIGINT,
+        completed_at BIGINT,
+        failed_at BIGINT,
+        expired_at BIGINT,
+        cancelling_at BIGINT,
+        cancelled_at BIGINT,
+        lease_owner TEXT,
+        lease_until BIGINT,
+        event_recorded_at BIGINT
+      );
+      CREATE INDEX batches_account_time ON batches(account_id, created_at DESC, id DESC);
+      CREATE INDEX batches_active ON batches(status) WHERE status IN ('validating', 'in_progress', 'finalizing', 'cancelling');
+      CREATE TABLE batch_lines (
+        batch_id TEXT NOT NULL,
+        line_index BIGINT NOT NULL,
+        custom_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL,
+        output TEXT,
+        cost_nanodollars BIGINT NOT NULL DEFAULT 0,
+        lease_owner TEXT,
+        lease_until BIGINT,
+        completed_at BIGINT,
+        PRIMARY KEY (batch_id, line_index)
+      );
+      CREATE INDEX batch_lines_pending ON batch_lines(batch_id, line_index) WHERE status = 'pending';
+    `,
+  },
 ];

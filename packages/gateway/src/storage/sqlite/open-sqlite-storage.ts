@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { createSqliteFileStore } from "./sqlite-file-store.ts";
 import { createSqliteWebhookStore } from "./sqlite-webhook-store.ts";
+import { createSqliteJobStore } from "./sqlite-job-store.ts";
+import { createSqliteBatchStore } from "./sqlite-batch-store.ts";
 import type {
   AccountChanges,
   AccountRecord,
@@ -440,6 +442,8 @@ export function openSqliteStorage(path: string): Storage {
     },
     files: createSqliteFileStore(database),
     webhooks,
+    jobs: createSqliteJobStore(database),
+    batches: createSqliteBatchStore(database),
     async ping() {
       try {
         database.prepare("SELECT 1").get();

@@ -199,4 +199,93 @@ export const sqliteMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 50,
+    name: "async jobs queue",
+    sql: `
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        tag TEXT,
+        modality TEXT NOT NULL,
+        model TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        status TEXT NOT NULL,
+        input TEXT NOT NULL,
+        webhook_url TEXT,
+        idempotency_key TEXT,
+        request_hash TEXT,
+        upstream TEXT,
+        result TEXT,
+        result_file TEXT,
+        error TEXT,
+        cost_nanodollars INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_run_at INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        started_at INTEGER,
+        completed_at INTEGER,
+        event_recorded_at INTEGER
+      );
+      CREATE UNIQUE INDEX jobs_idempotency ON jobs(account_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX jobs_due ON jobs(next_run_at) WHERE status IN ('queued', 'running');
+      CREATE INDEX jobs_awaiting_event ON jobs(completed_at)
+        WHERE event_recorded_at IS NULL AND status IN ('completed', 'failed');
+    `,
+  },
+  {
+    version: 51,
+    name: "batches and batch lines",
+    sql: `
+      CREATE TABLE batches (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        tag TEXT,
+        endpoint TEXT NOT NULL,
+        input_file_id TEXT NOT NULL,
+        completion_window TEXT NOT NULL,
+        metadata TEXT,
+        status TEXT NOT NULL,
+        errors TEXT,
+        output_file_id TEXT,
+        error_file_id TEXT,
+        total INTEGER NOT NULL DEFAULT 0,
+        completed INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        in_progress_at INTEGER,
+        expires_at INTEGER NOT NULL,
+        finalizing_at INTEGER,
+        completed_at INTEGER,
+        failed_at INTEGER,
+        expired_at INTEGER,
+        cancelling_at INTEGER,
+        cancelled_at INTEGER,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        event_recorded_at INTEGER
+      );
+      CREATE INDEX batches_account_time ON batches(account_id, created_at DESC, id DESC);
+      CREATE INDEX batches_active ON batches(status) WHERE status IN ('validating', 'in_progress', 'finalizing', 'cancelling');
+      CREATE TABLE batch_lines (
+        batch_id TEXT NOT NULL,
+        line_index INTEGER NOT NULL,
+        custom_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL,
+        output TEXT,
+        cost_nanodollars INTEGER NOT NULL DEFAULT 0,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        completed_at INTEGER,
+        PRIMARY KEY (batch_id, line_index)
+      );
+      CREATE INDEX batch_lines_pending ON batch_lines(batch_id, line_index) WHERE status = 'pending';
+    `,
+  },
 ];

@@ -1,0 +1,299 @@
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type {
+  BatchChanges,
+  BatchLineRecord,
+  BatchLineStatus,
+  BatchRecord,
+  BatchStatus,
+  BatchStore,
+} from "../storage.ts";
+import { createSqliteUsageWriter } from "./write-sqlite-usage.ts";
+
+type Row = Record<string, SQLInputValue>;
+
+const nullableNumber = (value: SQLInputValue | undefined): number | null =>
+  value === null || value === undefined ? null : Number(value);
+const nullableString = (value: SQLInputValue | undefined): string | null =>
+  typeof value === "string" ? value : null;
+const parseJson = (value: SQLInputValue | undefined): unknown =>
+  typeof value === "string" ? (JSON.parse(value) as unknown) : null;
+
+function toBatch(row: Row): BatchRecord {
+  return {
+    id: String(row.id),
+    accountId: String(row.account_id),
+    keyId: String(row.key_id),
+    tag: nullableString(row.tag),
+    endpoint: String(row.endpoint),
+    inputFileId: String(row.input_file_id),
+    completionWindow: String(row.completion_window),
+    metadata: parseJson(row.metadata) as BatchRecord["metadata"],
+    status: String(row.status) as BatchStatus,
+    errors: parseJson(row.errors) as BatchRecord["errors"],
+    outputFileId: nullableString(row.output_file_id),
+    errorFileId: nullableString(row.error_file_id),
+    total: Number(row.total),
+    completed: Number(row.completed),
+    failed: Number(row.failed),
+    createdAt: Number(row.created_at),
+    inProgressAt: nullableNumber(row.in_progress_at),
+    expiresAt: Number(row.expires_at),
+    finalizingAt: nullableNumber(row.finalizing_at),
+    completedAt: nullableNumber(row.completed_at),
+    failedAt: nullableNumber(row.failed_at),
+    expiredAt: nullableNumber(row.expired_at),
+    cancellingAt: nullableNumber(row.cancelling_at),
+    cancelledAt: nullableNumber(row.cancelled_at),
+    leaseOwner: nullableString(row.lease_owner),
+    leaseUntil: nullableNumber(row.lease_until),
+    eventRecordedAt: nullableNumber(row.event_recorded_at),
+  };
+}
+
+function toLine(row: Row): BatchLineRecord {
+  return {
+    batchId: String(row.batch_id),
+    index: Number(row.line_index),
+    customId: String(row.custom_id),
+    body: String(row.body),
+    status: String(row.status) as BatchLineStatus,
+    output: nullableString(row.output),
+    costNanodollars: Number(row.cost_nanodollars),
+    leaseOwner: nullableString(row.lease_owner),
+    leaseUntil: nullableNumber(row.lease_until),
+    completedAt: nullableNumber(row.completed_at),
+  };
+}
+
+// BatchChanges field → column; JSON fields are serialised.
+const changeColumns: Record<keyof BatchChanges, string> = {
+  status: "status",
+  errors: "errors",
+  outputFileId: "output_file_id",
+  errorFileId: "error_file_id",
+  total: "total",
+  inProgressAt: "in_progress_at",
+  finalizingAt: "finalizing_at",
+  completedAt: "completed_at",
+  failedAt: "failed_at",
+  expiredAt: "expired_at",
+  cancelledAt: "cancelled_at",
+};
+
+/** Batches needing a worker: to validate, to finish (no pending line left), to cancel, or past expiry. */
+const claimableCondition = `
+  (status IN ('validating', 'finalizing', 'cancelling')
+    OR (status = 'in_progress' AND (expires_at <= ? OR NOT EXISTS (
+      SELECT 1 FROM batch_lines WHERE batch_lines.batch_id = batches.id AND batch_lines.status = 'pending'))))
+  AND (lease_until IS NULL OR lease_until <= ?)`;
+
+export function createSqliteBatchStore(database: DatabaseSync): BatchStore {
+  const writeUsage = createSqliteUsageWriter(database);
+  const statements = {
+    insert: database.prepare(
+      `INSERT INTO batches (id, account_id, key_id, tag, endpoint, input_file_id, completion_window, metadata, status,
+         errors, output_file_id, error_file_id, total, completed, failed, created_at, in_progress_at, expires_at,
+         finalizing_at, completed_at, failed_at, expired_at, cancelling_at, cancelled_at, lease_owner, lease_until,
+         event_recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    find: database.prepare("SELECT * FROM batches WHERE account_id = ? AND id = ?"),
+    list: database.prepare(
+      "SELECT * FROM batches WHERE account_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+    ),
+    listAfter: database.prepare(
+      `SELECT * FROM batches WHERE account_id = ? AND (created_at < ? OR (created_at = ? AND id < ?))
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+    ),
+    claim: database.prepare(
+      `UPDATE batches SET lease_owner = ?, lease_until = ?
+       WHERE id IN (SELECT id FROM batches WHERE ${claimableCondition} ORDER BY created_at, id LIMIT ?)
+       RETURNING *`,
+    ),
+    start: database.prepare(
+      `UPDATE batches SET status = 'in_progress', in_progress_at = ?, total = ?, lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND lease_owner = ? AND status = 'validating'`,
+    ),
+    insertLine: database.prepare(
+      `INSERT INTO batch_lines (batch_id, line_index, custom_id, body, status, output, cost_nanodollars)
+       VALUES (?, ?, ?, ?, 'pending', NULL, 0) ON CONFLICT DO NOTHING`,
+    ),
+    claimLines: database.prepare(
+      `UPDATE batch_lines SET lease_owner = ?, lease_until = ?
+       WHERE rowid IN (
+         SELECT line.rowid FROM batch_lines AS line JOIN batches AS batch ON batch.id = line.batch_id
+         WHERE line.status = 'pending' AND batch.status = 'in_progress' AND batch.expires_at > ?
+           AND (line.lease_until IS NULL OR line.lease_until <= ?)
+         ORDER BY batch.created_at, line.batch_id, line.line_index LIMIT ?
+       )
+       RETURNING *`,
+    ),
+    finishLine: database.prepare(
+      `UPDATE batch_lines SET status = ?, output = ?, cost_nanodollars = ?, completed_at = ?, lease_owner = NULL,
+         lease_until = NULL
+       WHERE batch_id = ? AND line_index = ? AND lease_owner = ? AND status = 'pending'`,
+    ),
+    countFinished: database.prepare(
+      "UPDATE batches SET completed = completed + ?, failed = failed + ? WHERE id = ?",
+    ),
+    releaseLine: database.prepare(
+      `UPDATE batch_lines SET lease_owner = NULL, lease_until = NULL
+       WHERE batch_id = ? AND line_index = ? AND lease_owner = ?`,
+    ),
+    countLeased: database.prepare(
+      `SELECT COUNT(*) AS count FROM batch_lines
+       WHERE batch_id = ? AND status = 'pending' AND lease_until IS NOT NULL AND lease_until > ?`,
+    ),
+    countPending: database.prepare(
+      "SELECT COUNT(*) AS count FROM batch_lines WHERE batch_id = ? AND status = 'pending'",
+    ),
+    listLines: database.prepare(
+      "SELECT * FROM batch_lines WHERE batch_id = ? AND line_index >= ? ORDER BY line_index LIMIT ?",
+    ),
+    cancel: database.prepare(
+      `UPDATE batches SET status = 'cancelling', cancelling_at = ?
+       WHERE account_id = ? AND id = ? AND status IN ('validating', 'in_progress')`,
+    ),
+    awaitingEvent: database.prepare(
+      `SELECT * FROM batches WHERE event_recorded_at IS NULL
+         AND status IN ('completed', 'failed', 'expired', 'cancelled')
+       ORDER BY created_at LIMIT ?`,
+    ),
+    markEvent: database.prepare("UPDATE batches SET event_recorded_at = ? WHERE id = ?"),
+  };
+
+  function inTransaction<T>(work: () => T): T {
+    database.exec("BEGIN IMMEDIATE");
+    try {
+      const value = work();
+      database.exec("COMMIT");
+      return value;
+    } catch (error) {
+      database.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  return {
+    async insertBatch(batch) {
+      statements.insert.run(
+        batch.id,
+        batch.accountId,
+        batch.keyId,
+        batch.tag,
+        batch.endpoint,
+        batch.inputFileId,
+        batch.completionWindow,
+        batch.metadata === null ? null : JSON.stringify(batch.metadata),
+        batch.status,
+        batch.errors === null ? null : JSON.stringify(batch.errors),
+        batch.outputFileId,
+        batch.errorFileId,
+        batch.total,
+        batch.completed,
+        batch.failed,
+        batch.createdAt,
+        batch.inProgressAt,
+        batch.expiresAt,
+        batch.finalizingAt,
+        batch.completedAt,
+        batch.failedAt,
+        batch.expiredAt,
+        batch.cancellingAt,
+        batch.cancelledAt,
+        batch.leaseOwner,
+        batch.leaseUntil,
+        batch.eventRecordedAt,
+      );
+    },
+    async findBatch(accountId, id) {
+      const row = statements.find.get(accountId, id);
+      return row ? toBatch(row) : undefined;
+    },
+    async listBatches(accountId, query) {
+      const rows = query.after
+        ? statements.listAfter.all(
+            accountId,
+            query.after.createdAt,
+            query.after.createdAt,
+            query.after.id,
+            query.limit,
+          )
+        : statements.list.all(accountId, query.limit);
+      return rows.map(toBatch);
+    },
+    async claimBatches({ now, limit, leaseOwner, leaseUntil }) {
+      return statements.claim.all(leaseOwner, leaseUntil, now, now, limit).map(toBatch);
+    },
+    async updateBatch(id, leaseOwner, changes) {
+      const assignments: string[] = [];
+      const values: SQLInputValue[] = [];
+      for (const [field, value] of Object.entries(changes) as [keyof BatchChanges, unknown][]) {
+        assignments.push(`${changeColumns[field]} = ?`);
+        values.push(field === "errors" ? JSON.stringify(value) : (value as SQLInputValue));
+      }
+      const result = database
+        .prepare(
+          `UPDATE batches SET ${[...assignments, "lease_owner = NULL", "lease_until = NULL"].join(", ")}
+           WHERE id = ? AND lease_owner = ?`,
+        )
+        .run(...values, id, leaseOwner);
+      return Number(result.changes) > 0;
+    },
+    async startBatch(id, leaseOwner, lines, now) {
+      return inTransaction(() => {
+        const result = statements.start.run(now, lines.length, id, leaseOwner);
+        if (Number(result.changes) === 0) return false;
+        for (const line of lines) statements.insertLine.run(id, line.index, line.customId, line.body);
+        return true;
+      });
+    },
+    async claimBatchLines({ now, limit, leaseOwner, leaseUntil }) {
+      return statements.claimLines.all(leaseOwner, leaseUntil, now, now, limit).map(toLine);
+    },
+    async finishBatchLine(batchId, index, leaseOwner, outcome, usage) {
+      return inTransaction(() => {
+        const result = statements.finishLine.run(
+          outcome.status,
+          outcome.output,
+          outcome.costNanodollars,
+          outcome.completedAt,
+          batchId,
+          index,
+          leaseOwner,
+        );
+        if (Number(result.changes) === 0) return false;
+        statements.countFinished.run(
+          outcome.status === "succeeded" ? 1 : 0,
+          outcome.status === "failed" ? 1 : 0,
+          batchId,
+        );
+        if (usage) writeUsage([usage]);
+        return true;
+      });
+    },
+    async releaseBatchLine(batchId, index, leaseOwner) {
+      statements.releaseLine.run(batchId, index, leaseOwner);
+    },
+    async countLeasedLines(batchId, now) {
+      return Number(statements.countLeased.get(batchId, now)?.count ?? 0);
+    },
+    async countPendingLines(batchId) {
+      return Number(statements.countPending.get(batchId)?.count ?? 0);
+    },
+    async listBatchLines(batchId, fromIndex, limit) {
+      return statements.listLines.all(batchId, fromIndex, limit).map(toLine);
+    },
+    async cancelBatch(accountId, id, now) {
+      statements.cancel.run(now, accountId, id);
+      const row = statements.find.get(accountId, id);
+      return row ? toBatch(row) : undefined;
+    },
+    async listBatchesAwaitingEvent(limit) {
+      return statements.awaitingEvent.all(limit).map(toBatch);
+    },
+    async markBatchEventRecorded(id, at) {
+      statements.markEvent.run(at, id);
+    },
+  };
+}
