@@ -18,7 +18,8 @@ import {
 export const repositoryRoot = fileURLToPath(new URL("../", import.meta.url));
 export const benchAdminKey = "sk-aig-bench-0123456789abcdef";
 
-export type TargetName = "direct" | "floor" | "aigateway" | "portkey";
+export type TargetName =
+  "direct" | "floor" | "aigateway" | "aigateway-money" | "aigateway-scaled" | "portkey";
 
 export interface TargetOptions {
   /** e.g. http://127.0.0.1:1234/v1 */
@@ -86,7 +87,72 @@ async function startFloor(options: TargetOptions): Promise<RunningTarget> {
   };
 }
 
-async function startOurGateway(options: TargetOptions): Promise<RunningTarget> {
+interface GatewayVariant {
+  name: TargetName;
+  description: string;
+  /** Calls through a capped, tagged sub-account key (limits, reservation and settlement on). */
+  money: boolean;
+  /** PostgreSQL + Redis from DATABASE_URL / REDIS_URL instead of SQLite + memory. */
+  scaled: boolean;
+}
+
+/** A fresh schema per run, so the bench never touches other data in the database. */
+async function createBenchSchema(databaseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { default: pg } = await import("pg");
+  const schema = `aig_bench_${Date.now().toString(36)}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE SCHEMA ${schema}`);
+  const url = new URL(databaseUrl);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return { url: url.toString(), drop: () => run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`) };
+}
+
+/** A sub-account with a cap, a default tag, a per-tag budget and an allow-list: every money check runs. */
+async function createMoneyKey(baseUrl: string): Promise<string> {
+  const call = async (path: string, body: unknown) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${benchAdminKey}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { key?: string };
+  };
+  await call("/v1/budgets", { tag: "bench", monthly_cap_cents: 900_000_000 });
+  const created = await call("/v1/sub-accounts", {
+    name: "bench customer",
+    spend_cap_cents: 900_000_000,
+    default_tag: "bench",
+    allowed_models: ["openai/gpt-4o-mini"],
+  });
+  if (!created.key) throw new Error("no sub-account key returned");
+  return created.key;
+}
+
+function startOurGateway(options: TargetOptions): Promise<RunningTarget> {
+  return startGatewayVariant(options, {
+    name: "aigateway",
+    description: "our gateway (auth, usage log, cost on)",
+    money: false,
+    scaled: false,
+  });
+}
+
+async function startGatewayVariant(options: TargetOptions, variant: GatewayVariant): Promise<RunningTarget> {
+  const databaseUrl = process.env.DATABASE_URL;
+  const redisUrl = process.env.REDIS_URL;
+  if (variant.scaled && (!databaseUrl || !redisUrl)) {
+    throw new Error(`${variant.name} needs DATABASE_URL and REDIS_URL`);
+  }
+  const schema = variant.scaled && databaseUrl ? await createBenchSchema(databaseUrl) : undefined;
   const port = await freePort();
   // A fresh data directory (and cwd, so no aigateway.config.json is picked up) per run.
   const dataDirectory = mkdtempSync(join(tmpdir(), "aig-bench-data-"));
@@ -104,30 +170,41 @@ async function startOurGateway(options: TargetOptions): Promise<RunningTarget> {
         AIG_ADMIN_KEY: benchAdminKey,
         OPENAI_API_KEY: "bench",
         OPENAI_BASE_URL: options.upstreamBaseUrl,
+        // The load is far above any real tier: lift every tier's RPM so limits are counted, not hit.
+        AIG_TIER_RPM: "enterprise=1000000000",
+        DATABASE_URL: schema?.url ?? "",
+        REDIS_URL: variant.scaled ? (redisUrl ?? "") : "",
+        AIG_REDIS_KEY_PREFIX: `aig-bench-${port}:`,
       },
     },
   );
+  const cleanUp = async () => {
+    rmSync(dataDirectory, { recursive: true, force: true });
+    await schema?.drop();
+  };
+  let key = benchAdminKey;
   try {
     await waitForHttp(server, `http://127.0.0.1:${port}/health`);
+    if (variant.money) key = await createMoneyKey(`http://127.0.0.1:${port}`);
   } catch (error) {
     await server.stop();
-    rmSync(dataDirectory, { recursive: true, force: true });
+    await cleanUp();
     throw error;
   }
   return {
-    name: "aigateway",
-    description: "our gateway (auth, usage log, cost on)",
+    name: variant.name,
+    description: variant.description,
     server,
     request: chatRequest(
       `http://127.0.0.1:${port}/v1/chat/completions`,
-      { authorization: `Bearer ${benchAdminKey}` },
+      { authorization: `Bearer ${key}` },
       "openai/gpt-4o-mini",
     ),
     stop: async () => {
       // SIGTERM: the gateway flushes its usage log and exits 0 (and writes a --cpu-prof profile).
       const code = await server.stop(30_000);
-      if (code !== 0) options.log(`aigateway exited with ${code}:\n${server.outputTail()}`);
-      rmSync(dataDirectory, { recursive: true, force: true });
+      if (code !== 0) options.log(`${variant.name} exited with ${code}:\n${server.outputTail()}`);
+      await cleanUp();
     },
   };
 }
@@ -169,5 +246,19 @@ export const targetStarters: Record<TargetName, (options: TargetOptions) => Prom
   direct: startDirect,
   floor: startFloor,
   aigateway: startOurGateway,
+  "aigateway-money": (options) =>
+    startGatewayVariant(options, {
+      name: "aigateway-money",
+      description: "our gateway, sub-account key: RPM limit, cap + budget reservation, tag, allow-list",
+      money: true,
+      scaled: false,
+    }),
+  "aigateway-scaled": (options) =>
+    startGatewayVariant(options, {
+      name: "aigateway-scaled",
+      description: "our gateway on PostgreSQL + Redis, sub-account key with every money check",
+      money: true,
+      scaled: true,
+    }),
   portkey: startPortkey,
 };

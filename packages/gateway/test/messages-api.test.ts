@@ -223,7 +223,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
       assert.equal(await raw.text(), frames.join(""));
     });
 
-    it("[inbound anthropic] [tools] [reasoning] a thinking + tool_use turn round-trips: turn 2 upstream gets turn 1's signature and blocks verbatim", async () => {
+    it("[inbound anthropic] [tools] a thinking + tool_use turn round-trips: turn 2 upstream gets turn 1's signature and blocks verbatim", async () => {
       const cassette = "anthropic/messages-tool-use-with-thinking.cassette.yaml";
       upstreams.anthropic.setHandler(() => replyWithCassette(cassette, 0));
       const tools: Anthropic.Tool[] = [
@@ -323,7 +323,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
       assert.equal(message.content[1]?.type, "text");
     });
 
-    it("[inbound anthropic] [vision] [JSON schema] image blocks and output_config reach Anthropic as sent", async () => {
+    it("[inbound anthropic] [vision] image blocks (and output_config JSON schema) reach Anthropic as sent", async () => {
       upstreams.anthropic.setHandler(() => replyWithJsonFixture("anthropic/messages-text.json"));
       const params: Anthropic.MessageCreateParamsNonStreaming = {
         model: "claude-opus-4-8",
@@ -792,13 +792,13 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
       assert.equal(streamed.content.at(-1)?.type, "text");
     });
 
-    it("[inbound anthropic] [reasoning] [tools] Groq: streamed `reasoning` becomes thinking, a tool call a tool_use block", async () => {
+    it("[inbound anthropic] [reasoning] Groq: streamed `reasoning` becomes thinking, a tool call a tool_use block", async () => {
       upstreams.groq.setHandler(() => replyWithChunkFixture("groq/chat-stream-reasoning.chunks.txt"));
       const message = await client.messages
         .stream({ model: groqModel, max_tokens: 2048, messages: [{ role: "user", content: "Hello" }] })
         .finalMessage();
       assert.equal(message.content[0]?.type, "thinking");
-      assert.match((message.content[0] as Anthropic.ThinkingBlock).thinking, /^Okay/);
+      assert.match(message.content[0].thinking, /^Okay/);
       assert.equal(message.content.at(-1)?.type, "text");
       assert.equal(message.usage.output_tokens, 1107);
 

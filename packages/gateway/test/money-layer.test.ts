@@ -61,8 +61,8 @@ describe("money layer through the openai SDK", { skip: fixturesMissing }, () => 
       .withResponse();
     assert.equal(data.model, "test/priced");
     assert.equal(response.headers.get("x-cost-cents"), "36.3");
-    assert.equal(response.headers.get("x-ratelimit-limit-requests"), "600");
-    assert.equal(response.headers.get("x-ratelimit-remaining-requests"), "599");
+    assert.equal(response.headers.get("x-ratelimit-limit-requests"), "30000");
+    assert.equal(response.headers.get("x-ratelimit-remaining-requests"), "29999");
 
     await assert.rejects(
       client.chat.completions.create({ model: "openai/gpt-4.1-nano", ...ask }),

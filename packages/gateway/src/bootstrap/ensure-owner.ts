@@ -20,7 +20,13 @@ export async function ensureOwner(
   const isFirstStart = (await storage.accounts.countAccounts()) === 0;
   if (isFirstStart) {
     try {
-      await storage.accounts.insertAccount({ id: defaultAccountId, name: "default", createdAt: Date.now() });
+      // The operator's own account: the highest tier (its RPM is set by AIG_TIER_RPM like any other).
+      await storage.accounts.insertAccount({
+        id: defaultAccountId,
+        name: "default",
+        createdAt: Date.now(),
+        tier: "enterprise",
+      });
     } catch (error) {
       // Another replica sharing the database won the race to create it; that is the same outcome.
       if (!(await storage.accounts.findAccount(defaultAccountId))) throw error;

@@ -1,4 +1,5 @@
 import type { AccountProfile } from "../accounts/account-directory.ts";
+import type { CacheMode } from "../cache/response-cache.ts";
 
 /** Who is asking, for limits and attribution. Built by the HTTP layer after authentication. */
 export interface RequestContext {
@@ -15,4 +16,6 @@ export interface RequestContext {
   endpoint?: string;
   /** Caps and allowed models; absent only for internal callers that bill no one. */
   profile?: AccountProfile;
+  /** `x-cache`; auto when absent. */
+  cacheMode?: CacheMode;
 }

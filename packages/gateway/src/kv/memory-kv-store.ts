@@ -30,8 +30,13 @@ export interface MemoryKvStoreOptions {
 }
 
 interface Window {
-  /** Admitted event times, ascending. */
+  /** Admitted event times, ascending; those before `head` have left the window. */
   events: number[];
+  /**
+   * Dropping expired events by splice(0, n) would copy the whole array on every call (a hot key at
+   * 30,000 RPM holds 30,000 events); advancing an index and compacting now and then is O(1) amortised.
+   */
+  head: number;
   expiresAt: number;
 }
 
@@ -93,24 +98,32 @@ export class MemoryKvStore implements KvStore {
     this.#assertOpen();
     assertRateLimitArguments(limit, windowMs, nowMs);
     const window = this.#windows.get(key);
-    const events = window?.events ?? [];
+    let events = window?.events ?? [];
     // An event at t counts while now < t + windowMs, the same boundary as the Redis script.
-    const expired = firstIndexAbove(events, nowMs - windowMs);
-    if (expired > 0) events.splice(0, expired);
-    const allowed = events.length < limit;
-    if (allowed) events.splice(firstIndexAbove(events, nowMs), 0, nowMs);
-    const oldest = events[0];
-    const newest = events.at(-1);
+    let head = firstIndexAbove(events, nowMs - windowMs, window?.head ?? 0);
+    if (head > 1_024 && head * 2 > events.length) {
+      events = events.slice(head);
+      head = 0;
+    }
+    const allowed = events.length - head < limit;
+    if (allowed) {
+      const last = events.at(-1);
+      if (last === undefined || last <= nowMs || events.length === head) events.push(nowMs);
+      else events.splice(firstIndexAbove(events, nowMs, head), 0, nowMs);
+    }
+    const count = events.length - head;
+    const oldest = count > 0 ? events[head] : undefined;
+    const newest = count > 0 ? events.at(-1) : undefined;
     if (newest === undefined) {
       this.#windows.delete(key);
     } else {
       this.#windows.delete(key);
-      this.#windows.set(key, { events, expiresAt: this.#now() + (newest + windowMs - nowMs) });
+      this.#windows.set(key, { events, head, expiresAt: this.#now() + (newest + windowMs - nowMs) });
       evictOldest(this.#windows, this.#maxKeys);
     }
     return {
       allowed,
-      remaining: Math.max(0, limit - events.length),
+      remaining: Math.max(0, limit - count),
       resetMs: newest === undefined ? 0 : newest + windowMs - nowMs,
       retryAfterMs: allowed ? 0 : oldest === undefined ? windowMs : oldest + windowMs - nowMs,
     };
@@ -293,9 +306,8 @@ export class MemoryKvStore implements KvStore {
   }
 }
 
-/** Index of the first element > value in an ascending array (binary search). */
-function firstIndexAbove(sorted: readonly number[], value: number): number {
-  let low = 0;
+/** Index of the first element > value in an ascending array, searching from `low` (binary search). */
+function firstIndexAbove(sorted: readonly number[], value: number, low = 0): number {
   let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >>> 1;

@@ -118,6 +118,12 @@ export interface UsageRecord {
   reasoningTokens: number;
   costNanodollars: number;
   createdAt: number;
+  /** Upstream attempts (retries and fallbacks included); 0 for a cache hit. Stored default 1. */
+  attempts?: number;
+  /** JSON array of every attempt ({model, provider, status, error_type, latency_ms}), or null. */
+  attemptLog?: string | null;
+  /** Answered from the response cache. */
+  cacheHit?: boolean;
 }
 
 export interface EventRecord {
@@ -567,7 +573,7 @@ export interface BatchStore {
     index: number,
     leaseOwner: string,
     outcome: BatchLineOutcome,
-    usage: UsageRecord | null,
+    usage: readonly UsageRecord[],
   ): Promise<boolean>;
   /** Gives a claimed line back untouched (shutdown), so it is retried promptly. */
   releaseBatchLine(batchId: string, index: number, leaseOwner: string): Promise<void>;

@@ -174,6 +174,9 @@ function usageRow(accountId: string | null, index: number, createdAt: number): U
     reasoningTokens: index % 13,
     costNanodollars: specialCosts[index] ?? index * 1_000,
     createdAt,
+    attempts: index % 4,
+    attemptLog: index % 4 < 2 ? null : `[{"model":"model-${index % 5}","status":502}]`,
+    cacheHit: index % 4 === 0,
   };
 }
 

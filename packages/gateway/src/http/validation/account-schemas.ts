@@ -2,7 +2,8 @@ import { z } from "zod";
 import { accountTiers } from "../../storage/storage.ts";
 
 const tag = z.string().regex(/^[\x20-\x7e]{1,64}$/, "1 to 64 printable ASCII characters");
-const cents = z.int().nonnegative().max(1_000_000_000_000);
+// $9M: beyond it, nanodollars leave the range a double holds exactly.
+const cents = z.int().nonnegative().max(900_000_000);
 const modelList = z.array(z.string().min(1).max(200)).max(1_000);
 
 /** Sub-account fields, as in the public contract (§4.1). */
@@ -36,7 +37,7 @@ export const updateAccountSchema = z.strictObject({
   tier: z.enum(accountTiers).optional(),
   spend_cap_cents: cents.nullable().optional(),
   /** A top-up: added to the granted credit (negative to correct a mistake). */
-  add_credit_cents: z.int().min(-1_000_000_000_000).max(1_000_000_000_000).optional(),
+  add_credit_cents: z.int().min(-900_000_000).max(900_000_000).optional(),
   rate_limit_rpm: z.int().positive().nullable().optional(),
   allowed_models: modelList.nullable().optional(),
   external_ref: z.string().max(200).nullable().optional(),

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { routingBiases } from "../../routing/decide-auto-route.ts";
+import { routePolicies } from "../../routing/order-routes.ts";
 
 const textPart = z.looseObject({ type: z.literal("text"), text: z.string() });
 const imagePart = z.looseObject({
@@ -49,11 +51,28 @@ const responseFormat = z.discriminatedUnion("type", [
 
 const positiveInt = z.int().positive();
 
+const modelSlug = z.string().min(1).max(200);
+
+/** The `routing` object of smart routing (§3.9); gateway-only, never sent upstream. */
+export const routingSchema = z.strictObject({
+  policy: z.enum(routePolicies).optional(),
+  providers: z.array(z.string().min(1).max(64)).min(1).max(20).optional(),
+  max_cost_per_1m_input: z.number().nonnegative().optional(),
+  allow_fallback: z.boolean().optional(),
+});
+
 /** The body of POST /v1/chat/completions. Unknown fields pass through to the provider. */
 export const chatRequestSchema = z.looseObject({
+  // Omitted means "auto"; an array is tried in order (cross-model fallback).
   model: z
-    .string({ error: "is required and must be a string (a catalog slug such as openai/gpt-4o-mini)" })
-    .min(1),
+    .union([modelSlug, z.array(modelSlug).min(1).max(10)], {
+      error: "must be a catalog slug such as openai/gpt-4o-mini, 'auto', or an array of slugs",
+    })
+    .optional(),
+  routing: routingSchema.optional(),
+  fallbacks: z.boolean().optional(),
+  baseline_model: modelSlug.optional(),
+  "x-routing": z.enum(routingBiases).optional(),
   messages: z.array(message, { error: "is required and must be an array of messages" }).min(1),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),

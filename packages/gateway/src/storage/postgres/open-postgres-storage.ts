@@ -146,6 +146,9 @@ interface UsageRow {
   reasoning_tokens: number;
   cost_nanodollars: number;
   created_at: number;
+  attempts: number;
+  attempt_log: string | null;
+  cache_hit: boolean;
 }
 
 interface EventRow {
@@ -193,11 +196,14 @@ function toUsage(row: UsageRow): UsageRecord {
     reasoningTokens: row.reasoning_tokens,
     costNanodollars: row.cost_nanodollars,
     createdAt: row.created_at,
+    attempts: row.attempts,
+    attemptLog: row.attempt_log,
+    cacheHit: row.cache_hit,
   };
 }
 
 // A batch goes in as one array per column through unnest: one statement and one round trip whatever
-// the batch size, all rows or none like SQLite's transaction, and 19 parameters, far from the
+// the batch size, all rows or none like SQLite's transaction, and one parameter per column, far from the
 // protocol's 65,535 limit that a multi-row VALUES list reaches at about 3,400 rows.
 const usageColumns: readonly (readonly [string, string, (record: UsageRecord) => unknown])[] = [
   ["request_id", "text", (record) => record.requestId],
@@ -220,6 +226,9 @@ const usageColumns: readonly (readonly [string, string, (record: UsageRecord) =>
   ["cost_nanodollars", "bigint", (record) => record.costNanodollars],
   ["created_at", "bigint", (record) => record.createdAt],
   ["billing_account_id", "text", (record) => record.billingAccountId],
+  ["attempts", "integer", (record) => record.attempts ?? 1],
+  ["attempt_log", "text", (record) => record.attemptLog ?? null],
+  ["cache_hit", "boolean", (record) => record.cacheHit ?? false],
 ];
 
 const rollupColumns: readonly (readonly [string, string, (rollup: UsageRollup) => unknown])[] = [

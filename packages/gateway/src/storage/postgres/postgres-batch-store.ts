@@ -270,7 +270,7 @@ export function createPostgresBatchStore(pool: Pool): BatchStore {
           outcome.status === "failed" ? 1 : 0,
           batchId,
         ]);
-        if (usage) await writePostgresUsage(client, [usage]);
+        if (usage.length > 0) await writePostgresUsage(client, usage);
         return true;
       });
     },

@@ -214,6 +214,16 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     `,
   },
   {
+    version: 40,
+    name: "usage attempts, attempt log, cache hits",
+    // Constant defaults: PostgreSQL 11+ adds these columns without rewriting the table.
+    sql: `
+      ALTER TABLE usage_log ADD COLUMN IF NOT EXISTS attempts INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE usage_log ADD COLUMN IF NOT EXISTS attempt_log TEXT;
+      ALTER TABLE usage_log ADD COLUMN IF NOT EXISTS cache_hit BOOLEAN NOT NULL DEFAULT false;
+    `,
+  },
+  {
     version: 50,
     name: "async jobs queue",
     sql: `

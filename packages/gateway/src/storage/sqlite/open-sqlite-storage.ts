@@ -159,6 +159,9 @@ function toUsage(row: Row): UsageRecord {
     reasoningTokens: Number(row.reasoning_tokens),
     costNanodollars: Number(row.cost_nanodollars),
     createdAt: Number(row.created_at),
+    attempts: Number(row.attempts),
+    attemptLog: nullableString(row.attempt_log),
+    cacheHit: Number(row.cache_hit) === 1,
   };
 }
 
@@ -221,8 +224,8 @@ export function openSqliteStorage(path: string): Storage {
     insertUsage: database.prepare(
       `INSERT INTO usage_log (request_id, account_id, key_id, tag, endpoint, model, provider, status, error_type, stream,
          latency_ms, ttft_ms, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
-         cost_nanodollars, created_at, billing_account_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         cost_nanodollars, created_at, billing_account_id, attempts, attempt_log, cache_hit)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     recentUsage: database.prepare(
       "SELECT * FROM usage_log WHERE account_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
@@ -373,6 +376,9 @@ export function openSqliteStorage(path: string): Storage {
               record.costNanodollars,
               record.createdAt,
               record.billingAccountId,
+              record.attempts ?? 1,
+              record.attemptLog ?? null,
+              record.cacheHit ? 1 : 0,
             );
           }
           for (const rollup of foldUsageRollups(records)) {

@@ -268,7 +268,7 @@ export function createSqliteBatchStore(database: DatabaseSync): BatchStore {
           outcome.status === "failed" ? 1 : 0,
           batchId,
         );
-        if (usage) writeUsage([usage]);
+        if (usage.length > 0) writeUsage(usage);
         return true;
       });
     },

@@ -200,6 +200,15 @@ export const sqliteMigrations: readonly Migration[] = [
     `,
   },
   {
+    version: 40,
+    name: "usage attempts, attempt log, cache hits",
+    sql: `
+      ALTER TABLE usage_log ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE usage_log ADD COLUMN attempt_log TEXT;
+      ALTER TABLE usage_log ADD COLUMN cache_hit INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
+  {
     version: 50,
     name: "async jobs queue",
     sql: `
