@@ -20,6 +20,8 @@ import { buildApp } from "./http/build-app.ts";
 import type { Logger } from "./http/error-response.ts";
 import { openKvStore } from "./kv/open-kv-store.ts";
 import { createProviderRegistry } from "./routing/provider-registry.ts";
+import { createRouter, systemRoutingClock, type RoutingClock } from "./routing/create-router.ts";
+import { createResponseCache } from "./cache/response-cache.ts";
 import { openStorage } from "./storage/open-storage.ts";
 import type { Storage } from "./storage/storage.ts";
 import { createUpstreamClient } from "./upstream/upstream-client.ts";
@@ -52,6 +54,8 @@ export interface CreateGatewayOptions {
   now?: () => number;
   /** Webhook dispatcher timers and DNS (tests fire polls by hand and fake DNS answers). */
   webhooks?: { timers?: WebhookTimers; resolveHost?: ResolveHost };
+  /** The router's clock, sleep and jitter (tests move time instead of waiting out backoffs and breakers). */
+  routingClock?: Partial<RoutingClock>;
 }
 
 /** The composition root as a function: config in, a wired gateway out. No module-level state. */
@@ -167,7 +171,28 @@ export async function createGateway(
   }, 5_000);
   keyUseTimer.unref();
 
-  const chat = createChatService({ catalog, providers, upstream, usage, spendGuard });
+  const router = createRouter({
+    catalog,
+    providers,
+    clock: { ...systemRoutingClock, ...options.routingClock },
+    breaker: {
+      failureThreshold: config.routing.breakerFailureThreshold,
+      openMs: config.routing.breakerOpenMs,
+    },
+  });
+  const cache = createResponseCache(kv, config.cache, (error) =>
+    log("response cache unavailable", { error: String(error) }),
+  );
+  const chat = createChatService({
+    catalog,
+    providers,
+    upstream,
+    usage,
+    spendGuard,
+    router,
+    cache,
+    autoRouteFeePercent: config.routing.autoRouteFeePercent,
+  });
   const app = buildApp({
     bodyLimitBytes: config.bodyLimitBytes,
     storage,
@@ -176,7 +201,7 @@ export async function createGateway(
     keys,
     chat,
     messages: createMessagesService({ catalog, providers, upstream, usage, chat, spendGuard }),
-    embeddings: createEmbeddingService({ catalog, providers, upstream, usage, spendGuard }),
+    embeddings: createEmbeddingService({ catalog, providers, upstream, usage, spendGuard, router }),
     accounts,
     directory,
     rateLimiter,
@@ -185,6 +210,8 @@ export async function createGateway(
     files,
     publicBaseUrl: config.publicBaseUrl,
     webhooks,
+    router,
+    cache,
   });
   webhooks.start();
 

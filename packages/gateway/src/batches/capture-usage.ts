@@ -11,6 +11,8 @@ import { applyBatchDiscount } from "./apply-batch-discount.ts";
 export interface UsageCapture extends UsageWriter {
   /** Removes and returns the rows recorded under this request id. */
   take(requestId: string): UsageRecord[];
+  /** The discounted cost recorded so far under this request id, without removing it. */
+  peekCost(requestId: string): number | undefined;
 }
 
 export function createUsageCapture(discountPpm: number): UsageCapture {
@@ -26,6 +28,10 @@ export function createUsageCapture(discountPpm: number): UsageCapture {
       const rows = captured.get(requestId) ?? [];
       captured.delete(requestId);
       return rows;
+    },
+    peekCost(requestId) {
+      const rows = captured.get(requestId);
+      return rows?.reduce((total, row) => total + row.costNanodollars, 0);
     },
     flush: async () => undefined,
     close: async () => undefined,

@@ -10,6 +10,7 @@ import { knownProviders } from "./known-providers.ts";
 import type { S3Credentials } from "../files/s3-blob-store.ts";
 import { parseSigningKeys, type SigningKey } from "../files/signing-keys.ts";
 import type { WebhookSettings } from "../webhooks/create-webhooks.ts";
+import { parseFractionToMillionths, type ResponseCacheSettings } from "../cache/response-cache.ts";
 
 export interface UpstreamTimeouts {
   connectMs: number;
@@ -54,6 +55,39 @@ export interface GatewayConfig {
   publicBaseUrl: string | undefined;
   /** Webhook delivery: SSRF opt-out (AIG_WEBHOOK_ALLOW_PRIVATE), poll interval, per-attempt timeout. */
   webhooks: WebhookSettings;
+  /** Response cache: AIG_CACHE_TTL_SECONDS (0 = off), AIG_CACHE_HIT_PRICE_FRACTION, AIG_CACHE_MAX_ENTRY_BYTES. */
+  cache: ResponseCacheSettings;
+  /** Circuit breakers (AIG_BREAKER_FAILURE_THRESHOLD, AIG_BREAKER_OPEN_MS) and AIG_AUTO_ROUTE_FEE_PERCENT. */
+  routing: RoutingSettings;
+}
+
+export interface RoutingSettings {
+  breakerFailureThreshold: number;
+  breakerOpenMs: number;
+  autoRouteFeePercent: number;
+}
+
+function readCacheSettings(env: NodeJS.ProcessEnv): ResponseCacheSettings {
+  const fraction = env.AIG_CACHE_HIT_PRICE_FRACTION || "0";
+  const hitPriceMillionths = parseFractionToMillionths(fraction);
+  if (hitPriceMillionths === undefined) {
+    throw new ConfigError(`AIG_CACHE_HIT_PRICE_FRACTION must be a decimal from 0 to 1, got "${fraction}"`);
+  }
+  return {
+    ttlMs: readInteger(env, "AIG_CACHE_TTL_SECONDS", 3_600) * 1000,
+    maxEntryBytes: readInteger(env, "AIG_CACHE_MAX_ENTRY_BYTES", 1024 * 1024),
+    hitPriceMillionths,
+  };
+}
+
+function readRoutingSettings(env: NodeJS.ProcessEnv): RoutingSettings {
+  const feePercent = readInteger(env, "AIG_AUTO_ROUTE_FEE_PERCENT", 0);
+  if (feePercent > 100) throw new ConfigError("AIG_AUTO_ROUTE_FEE_PERCENT must be at most 100");
+  return {
+    breakerFailureThreshold: Math.max(1, readInteger(env, "AIG_BREAKER_FAILURE_THRESHOLD", 5)),
+    breakerOpenMs: Math.max(1, readInteger(env, "AIG_BREAKER_OPEN_MS", 30_000)),
+    autoRouteFeePercent: feePercent,
+  };
 }
 
 export interface S3Settings {
@@ -235,5 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     jobFileRetentionDays: readInteger(env, "AIG_JOB_FILE_RETENTION_DAYS", 7),
     publicBaseUrl: env.AIG_PUBLIC_BASE_URL?.replace(/\/+$/, "") || undefined,
     webhooks: readWebhookSettings(env, file),
+    cache: readCacheSettings(env),
+    routing: readRoutingSettings(env),
   };
 }

@@ -5,7 +5,9 @@ import type { Catalog } from "../catalog/catalog.ts";
 import type { RequestContext } from "../chat/request-context.ts";
 import { readUpstreamFailure } from "../chat/read-upstream-failure.ts";
 import type { ProviderRegistry } from "../routing/provider-registry.ts";
-import { resolveRoute, type ResolvedRoute } from "../routing/resolve-route.ts";
+import { createRouter, systemRoutingClock, type RouteCandidate, type Router } from "../routing/create-router.ts";
+import { readFailedAttempts, runAttempts, toTraceHeaders, type AttemptRecord } from "../routing/run-attempts.ts";
+import { createModelAllowance } from "../chat/read-chat-intent.ts";
 import type { UpstreamClient } from "../upstream/upstream-client.ts";
 import { toTransportError } from "../upstream/upstream-client.ts";
 import { patchModelAndCost } from "../json/patch-model-and-cost.ts";
@@ -30,13 +32,17 @@ export function createEmbeddingService(options: {
   upstream: UpstreamClient;
   usage: UsageWriter;
   spendGuard?: SpendGuard;
+  /** Live route stats, breakers and clock; one with the system clock when absent. */
+  router?: Router;
 }): EmbeddingService {
   const { catalog, providers, upstream, usage, spendGuard } = options;
+  const router = options.router ?? createRouter({ catalog, providers, clock: systemRoutingClock });
 
   function record(
     context: RequestContext,
     request: EmbeddingRequest,
-    resolved: ResolvedRoute | undefined,
+    resolved: RouteCandidate | undefined,
+    attempts: readonly AttemptRecord[],
     status: number,
     errorType: string | null,
     tokens: TokenUsage,
@@ -51,8 +57,8 @@ export function createEmbeddingService(options: {
       keyId: context.keyId,
       tag: context.tag,
       endpoint: "/v1/embeddings",
-      model: resolved?.model.id ?? request.model.slice(0, 200),
-      provider: resolved?.route.provider ?? null,
+      model: resolved?.model.id ?? attempts.at(-1)?.model ?? request.model.slice(0, 200),
+      provider: resolved?.route.provider ?? attempts.at(-1)?.provider ?? null,
       status,
       errorType,
       stream: false,
@@ -65,70 +71,104 @@ export function createEmbeddingService(options: {
       reasoningTokens: 0,
       costNanodollars,
       createdAt: Date.now(),
+      attempts: attempts.length,
+      attemptLog: attempts.length > 0 ? JSON.stringify(attempts) : null,
     });
   }
 
   return {
     async embed(context, request, signal) {
-      let resolved: ResolvedRoute | undefined;
+      let served: RouteCandidate | undefined;
+      let attempts: AttemptRecord[] = [];
       let admission: Admission | undefined;
       try {
-        resolved = resolveRoute(catalog, providers, request.model, "embedding");
-        const adapter = resolved.adapter;
-        if (!adapter?.toEmbeddingRequest || !adapter.fromEmbeddingResponse) {
-          throw new GatewayError("invalid_request", {
-            param: "model",
-            message: `Provider ${resolved.route.provider} does not serve embeddings.`,
-          });
-        }
-        const target = { slug: resolved.model.id, upstreamModel: resolved.route.upstreamId };
+        // Embeddings never fall back to a sibling model: another model's vectors live in another space.
+        const plan = router.plan({
+          models: [request.model],
+          modality: "embedding",
+          stream: false,
+          routing: undefined,
+          siblingFallback: false,
+          requiredCapabilities: [],
+          isAllowed: createModelAllowance(context.profile),
+        });
+        const first = plan.candidates[0] as RouteCandidate;
         if (spendGuard && context.profile) {
-          admission = await spendGuard.admit(
-            context.profile,
-            context.tag,
-            resolved.model.id,
-            estimateWorstCaseEmbeddingCost(request, resolved.model),
-          );
+          let worstCase = 0;
+          for (const candidate of plan.candidates) {
+            worstCase = Math.max(worstCase, estimateWorstCaseEmbeddingCost(request, candidate.model));
+          }
+          admission = await spendGuard.admit(context.profile, context.tag, first.model.id, worstCase);
         }
-        const upstreamRequest = await adapter.toEmbeddingRequest(request, target);
-        const response = await upstream.send(adapter.id, upstreamRequest, signal);
-        if (response.statusCode < 200 || response.statusCode >= 300) {
-          throw await readUpstreamFailure(adapter, response);
-        }
-        let body: unknown;
-        let raw: Buffer;
-        try {
-          raw = Buffer.from(await response.body.arrayBuffer());
-          body = JSON.parse(raw.toString("utf8"));
-        } catch (error) {
-          if (signal.aborted) throw error;
-          throw toTransportError(adapter.id, error);
-        }
-        const result = adapter.fromEmbeddingResponse(body, target, request);
-        const costNanodollars = computeCostNanodollars(result.usage, resolved.route.price);
+        const outcome = await runAttempts(router, plan, signal, async (candidate) => {
+          const started = performance.now();
+          const adapter = candidate.adapter;
+          if (!adapter?.toEmbeddingRequest || !adapter.fromEmbeddingResponse) {
+            throw new GatewayError("invalid_request", {
+              param: "model",
+              message: `Provider ${candidate.route.provider} does not serve embeddings.`,
+            });
+          }
+          const target = { slug: candidate.model.id, upstreamModel: candidate.route.upstreamId };
+          const upstreamRequest = await adapter.toEmbeddingRequest(request, target);
+          const response = await upstream.send(adapter.id, upstreamRequest, signal);
+          if (response.statusCode < 200 || response.statusCode >= 300) {
+            throw await readUpstreamFailure(adapter, response);
+          }
+          let body: unknown;
+          let raw: Buffer;
+          try {
+            raw = Buffer.from(await response.body.arrayBuffer());
+            body = JSON.parse(raw.toString("utf8"));
+          } catch (error) {
+            if (signal.aborted) throw error;
+            throw error instanceof SyntaxError
+              ? adapter.toUpstreamError(502, "malformed JSON body", response.headers)
+              : toTransportError(adapter.id, error);
+          }
+          let result;
+          try {
+            result = adapter.fromEmbeddingResponse(body, target, request);
+          } catch (error) {
+            throw adapter.toUpstreamError(502, `unreadable embeddings: ${String(error)}`, response.headers);
+          }
+          const elapsed = performance.now() - started;
+          return {
+            value: { result, raw, dropped: upstreamRequest.droppedParameters ?? [] },
+            latencyMs: elapsed,
+            completionTokens: 0,
+            durationMs: elapsed,
+          };
+        });
+        served = outcome.candidate;
+        attempts = outcome.attempts;
+        const { result, raw, dropped } = outcome.value;
+        const costNanodollars = computeCostNanodollars(result.usage, served.route.price);
         const upstreamUsage = result.response.usage as Record<string, unknown> | undefined;
         // Large vectors make re-serialising expensive: answer with the upstream bytes, patched.
         const payload =
           result.unchangedFromUpstream && upstreamUsage && !Object.hasOwn(upstreamUsage, "cost")
-            ? patchModelAndCost(raw, resolved.model.id, toUsd(costNanodollars))
+            ? patchModelAndCost(raw, served.model.id, toUsd(costNanodollars))
             : undefined;
         result.response.usage = { ...result.response.usage, cost: toUsd(costNanodollars) };
-        record(context, request, resolved, 200, null, result.usage, costNanodollars, admission);
+        record(context, request, served, attempts, 200, null, result.usage, costNanodollars, admission);
         const headers: Record<string, string> = {
+          ...toTraceHeaders(plan, attempts.length, served),
           "x-cost-cents": formatCents(costNanodollars),
-          "x-aig-provider": resolved.route.provider,
         };
-        if (upstreamRequest.droppedParameters?.length) {
+        if (dropped.length > 0) {
           headers["x-aig-warning"] =
-            `Dropped unsupported parameters for ${resolved.model.id}: ${upstreamRequest.droppedParameters.join(", ")}`;
+            `Dropped unsupported parameters for ${served.model.id}: ${dropped.join(", ")}`;
         }
         return { response: result.response, payload, headers };
       } catch (error) {
         const rendered = toErrorEnvelope(error);
+        if (attempts.length === 0) attempts = readFailedAttempts(error);
         record(
           context,
           request,
-          resolved,
+          served,
+          attempts,
           signal.aborted ? 499 : rendered.status,
           rendered.body.error.type,
           emptyTokenUsage,

@@ -33,6 +33,9 @@ import { registerUsageRoutes } from "./routes/usage-routes.ts";
 import { registerFilesRoutes, registerPublicFileRoutes } from "./routes/files-routes.ts";
 import { registerWebhooksRoutes } from "./routes/webhooks-routes.ts";
 import type { WebhookService } from "../webhooks/webhook-service.ts";
+import type { Router } from "../routing/create-router.ts";
+import type { ResponseCache } from "../cache/response-cache.ts";
+import { registerRoutingRoutes } from "./routes/routing-routes.ts";
 
 export interface AppDependencies {
   bodyLimitBytes: number;
@@ -52,6 +55,10 @@ export interface AppDependencies {
   accounts: AccountService;
   directory: AccountDirectory;
   rateLimiter: RateLimiter;
+  /** Live route health and breakers (GET /v1/health/providers). */
+  router: Router;
+  /** The response cache (DELETE /v1/cache). */
+  cache: ResponseCache;
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
@@ -126,6 +133,7 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
     registerChatCompletionsRoute(authenticated, dependencies.chat);
     registerMessagesRoutes(authenticated, dependencies.messages, dependencies.log);
     registerEmbeddingsRoute(authenticated, dependencies.embeddings);
+    registerRoutingRoutes(authenticated, dependencies.router, dependencies.cache);
     registerModelsRoutes(authenticated, dependencies.catalog, dependencies.providers);
     registerCapabilitiesRoute(authenticated, dependencies.catalog);
     registerKeysRoutes(authenticated, dependencies.keys);

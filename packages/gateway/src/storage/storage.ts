@@ -558,6 +558,8 @@ export type BatchChanges = Partial<
 export interface BatchStore {
   insertBatch(batch: BatchRecord): Promise<void>;
   findBatch(accountId: string, id: string): Promise<BatchRecord | undefined>;
+  /** For workers, which meet a batch through its lines. */
+  findBatchById(id: string): Promise<BatchRecord | undefined>;
   listBatches(accountId: string, query: BatchListQuery): Promise<BatchRecord[]>;
   /** Leases batches that need a worker (validating, finishing, cancelling, expiring) at `now`. */
   claimBatches(claim: JobClaim): Promise<BatchRecord[]>;

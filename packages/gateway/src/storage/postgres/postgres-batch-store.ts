@@ -192,6 +192,10 @@ export function createPostgresBatchStore(pool: Pool): BatchStore {
       );
     },
     findBatch,
+    async findBatchById(id) {
+      const { rows } = await pool.query<BatchRow>("SELECT * FROM batches WHERE id = $1", [id]);
+      return rows[0] ? toBatch(rows[0]) : undefined;
+    },
     async listBatches(accountId, query) {
       const { rows } = query.after
         ? await pool.query<BatchRow>(

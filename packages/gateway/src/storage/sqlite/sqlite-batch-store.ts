@@ -98,6 +98,7 @@ export function createSqliteBatchStore(database: DatabaseSync): BatchStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     find: database.prepare("SELECT * FROM batches WHERE account_id = ? AND id = ?"),
+    findById: database.prepare("SELECT * FROM batches WHERE id = ?"),
     list: database.prepare(
       "SELECT * FROM batches WHERE account_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
     ),
@@ -208,6 +209,10 @@ export function createSqliteBatchStore(database: DatabaseSync): BatchStore {
     },
     async findBatch(accountId, id) {
       const row = statements.find.get(accountId, id);
+      return row ? toBatch(row) : undefined;
+    },
+    async findBatchById(id) {
+      const row = statements.findById.get(id);
       return row ? toBatch(row) : undefined;
     },
     async listBatches(accountId, query) {
