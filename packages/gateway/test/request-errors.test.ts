@@ -71,9 +71,10 @@ describe("request errors", { skip: fixturesMissing }, () => {
   });
 
   it("names the missing or mistyped field", async () => {
-    const missingModel = await post("/v1/chat/completions", JSON.stringify({ messages: [] }));
-    assert.equal(missingModel.status, 400);
-    assert.equal(missingModel.envelope.error.param, "model");
+    // An omitted model means the Auto Router; a mistyped one is still named.
+    const badModel = await post("/v1/chat/completions", JSON.stringify({ model: 42, messages: [] }));
+    assert.equal(badModel.status, 400);
+    assert.equal(badModel.envelope.error.param, "model");
     const badMessages = await post(
       "/v1/chat/completions",
       JSON.stringify({ model: "openai/gpt-4o", messages: "hi" }),

@@ -90,6 +90,14 @@ export const knownProviders: readonly KnownProvider[] = [
     local: false,
     settingsEnv: { schemaFormat: "GEMINI_SCHEMA_FORMAT" },
   },
+  // Async-job providers (jobs/adapters/): no chat models route to them, so their chat adapter is unused.
+  { id: "fal", envPrefix: "FAL", defaultBaseUrl: "https://queue.fal.run", local: false, apiKeyEnv: "FAL_KEY" },
+  {
+    id: "deepgram",
+    envPrefix: "DEEPGRAM",
+    defaultBaseUrl: "https://api.deepgram.com",
+    local: false,
+  },
   { id: "ollama", envPrefix: "OLLAMA", defaultBaseUrl: "http://127.0.0.1:11434/v1", local: true },
   { id: "vllm", envPrefix: "VLLM", defaultBaseUrl: "http://127.0.0.1:8000/v1", local: true },
 ];

@@ -178,6 +178,26 @@ function readWebhookSettings(env: NodeJS.ProcessEnv, file: ConfigFile): WebhookS
   return { allowPrivateUrls, timeoutMs, pollIntervalMs };
 }
 
+function readJobSettings(env: NodeJS.ProcessEnv): JobSettings {
+  const rawDiscount = env.AIG_BATCH_DISCOUNT;
+  const batchDiscount = rawDiscount === undefined || rawDiscount === "" ? 0.5 : Number(rawDiscount);
+  if (!Number.isFinite(batchDiscount) || batchDiscount < 0 || batchDiscount > 1) {
+    throw new ConfigError(`AIG_BATCH_DISCOUNT must be a fraction from 0 to 1, got "${rawDiscount ?? ""}"`);
+  }
+  const settings: JobSettings = {
+    workers: readInteger(env, "AIG_JOB_WORKERS", 4),
+    pollIntervalMs: readInteger(env, "AIG_JOB_POLL_INTERVAL_MS", 1_000),
+    upstreamPollMs: readInteger(env, "AIG_JOB_UPSTREAM_POLL_MS", 5_000),
+    leaseMs: readInteger(env, "AIG_JOB_LEASE_MS", 60_000),
+    batchDiscount,
+    maxBatchRequests: readInteger(env, "AIG_BATCH_MAX_REQUESTS", 50_000),
+  };
+  if (settings.workers === 0 || settings.pollIntervalMs === 0 || settings.leaseMs === 0) {
+    throw new ConfigError("AIG_JOB_WORKERS, AIG_JOB_POLL_INTERVAL_MS and AIG_JOB_LEASE_MS must be positive");
+  }
+  return settings;
+}
+
 function readConfigFile(path: string): ConfigFile {
   let raw: unknown;
   try {

@@ -4,6 +4,7 @@ import { chatRequestSchema } from "./validation/chat-request-schema.ts";
 import { createKeySchema } from "./validation/create-key-schema.ts";
 import { filePaths, fileSchemas } from "./openapi-files-paths.ts";
 import { webhookPaths, webhookSchemas } from "./openapi-webhook-paths.ts";
+import { accountPaths, accountSchemas } from "./openapi-account-paths.ts";
 import { embeddingRequestSchema } from "./validation/embedding-request-schema.ts";
 import { countTokensRequestSchema, messagesRequestSchema } from "./validation/messages-request-schema.ts";
 
@@ -316,6 +317,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       ...filePaths,
       ...webhookPaths,
+      ...accountPaths,
       "/health": {
         get: { summary: "Liveness", security: [], responses: { "200": { description: '`{status: "ok"}`' } } },
       },
@@ -385,6 +387,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         CreateKeyRequest: toJsonSchema(createKeySchema),
         ...fileSchemas,
         ...webhookSchemas,
+        ...accountSchemas,
         Error: {
           type: "object",
           required: ["error"],

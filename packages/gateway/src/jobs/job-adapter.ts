@@ -7,18 +7,18 @@ export type JobModality = "video" | "music" | "3d" | "stt";
 
 /** What a user submitted, validated (fields are optional per modality). */
 export interface JobInput {
-  prompt?: string;
+  prompt?: string | undefined;
   /** Seconds. */
-  duration?: number;
-  aspect_ratio?: string;
-  resolution?: string;
-  image_url?: string;
-  negative_prompt?: string;
-  lyrics?: string;
-  is_instrumental?: boolean;
-  format?: string;
-  audio_url?: string;
-  language?: string;
+  duration?: number | undefined;
+  aspect_ratio?: string | undefined;
+  resolution?: string | undefined;
+  image_url?: string | undefined;
+  negative_prompt?: string | undefined;
+  lyrics?: string | undefined;
+  is_instrumental?: boolean | undefined;
+  format?: string | undefined;
+  audio_url?: string | undefined;
+  language?: string | undefined;
 }
 
 export interface JobTarget {
