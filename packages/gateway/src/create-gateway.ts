@@ -27,6 +27,9 @@ import type { Storage } from "./storage/storage.ts";
 import { createUpstreamClient } from "./upstream/upstream-client.ts";
 import { createUsageWriter, type UsageWriter } from "./usage/usage-writer.ts";
 import { createWebhooks } from "./webhooks/create-webhooks.ts";
+import { createBatchRuntime, type BatchRuntime } from "./batches/create-batch-runtime.ts";
+import { createJobRuntime, type JobRuntime } from "./jobs/create-job-runtime.ts";
+import type { LoopTimers } from "./jobs/poll-loop.ts";
 import type { WebhookTimers } from "./webhooks/webhook-dispatcher.ts";
 import type { WebhookService } from "./webhooks/webhook-service.ts";
 import type { ResolveHost } from "./webhooks/webhook-url-guard.ts";
@@ -40,6 +43,10 @@ export interface Gateway {
   files: FileService;
   /** Webhook endpoints, secrets and deliveries; `enqueueEvent` records an event for delivery. */
   webhooks: WebhookService;
+  /** Async jobs: the service behind /v1/jobs and the worker draining the durable queue. */
+  jobs: JobRuntime;
+  /** OpenAI-compatible batches: the service behind /v1/batches and the worker running their lines. */
+  batches: BatchRuntime;
   /** The owner key generated on first start (undefined when it already existed or AIG_ADMIN_KEY is set). */
   generatedOwnerKey: string | undefined;
   /** Stops accepting, lets in-flight requests finish (bounded), flushes usage, closes storage. */
@@ -56,6 +63,8 @@ export interface CreateGatewayOptions {
   webhooks?: { timers?: WebhookTimers; resolveHost?: ResolveHost };
   /** The router's clock, sleep and jitter (tests move time instead of waiting out backoffs and breakers). */
   routingClock?: Partial<RoutingClock>;
+  /** Job and batch worker timers, and whether the workers start with the gateway (default true). */
+  workers?: { timers?: LoopTimers; start?: boolean };
 }
 
 /** The composition root as a function: config in, a wired gateway out. No module-level state. */
@@ -193,6 +202,51 @@ export async function createGateway(
     cache,
     autoRouteFeePercent: config.routing.autoRouteFeePercent,
   });
+  const jobs = createJobRuntime({
+    config,
+    storage,
+    catalog,
+    files,
+    webhooks,
+    spendGuard,
+    directory,
+    now,
+    log,
+    ...(options.workers?.timers ? { timers: options.workers.timers } : {}),
+  });
+  // Batch lines run through their own chat and embedding services: same routing, but their usage is
+  // captured (committed with each line, discounted) instead of going to the write-behind log.
+  const batches = createBatchRuntime({
+    config,
+    storage,
+    files,
+    webhooks,
+    directory,
+    spendGuard,
+    now,
+    log,
+    ...(options.workers?.timers ? { timers: options.workers.timers } : {}),
+    createServices: (batchUsage, batchSpendGuard) => ({
+      chat: createChatService({
+        catalog,
+        providers,
+        upstream,
+        usage: batchUsage,
+        spendGuard: batchSpendGuard,
+        router,
+        cache,
+        autoRouteFeePercent: config.routing.autoRouteFeePercent,
+      }),
+      embeddings: createEmbeddingService({
+        catalog,
+        providers,
+        upstream,
+        usage: batchUsage,
+        spendGuard: batchSpendGuard,
+        router,
+      }),
+    }),
+  });
   const app = buildApp({
     bodyLimitBytes: config.bodyLimitBytes,
     storage,
@@ -212,8 +266,14 @@ export async function createGateway(
     webhooks,
     router,
     cache,
+    jobs: jobs.service,
+    batches: batches.service,
   });
   webhooks.start();
+  if (options.workers?.start !== false) {
+    jobs.worker.start();
+    batches.worker.start();
+  }
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
@@ -235,6 +295,9 @@ export async function createGateway(
     await Promise.race([drained, deadline]);
     clearTimeout(timer);
     clearInterval(sweeper);
+    // Workers stop before the outbox and storage: a step in flight gives its job or line back.
+    await jobs.close();
+    await batches.worker.stop();
     await webhooks.stop();
     await usage.close();
     await keys.flushKeyUse().catch(() => undefined);
@@ -254,6 +317,8 @@ export async function createGateway(
     usage,
     files,
     webhooks,
+    jobs,
+    batches,
     generatedOwnerKey: generatedKey,
     close: () => (closing ??= close()),
   };

@@ -296,6 +296,65 @@ describe("money layer through the openai SDK", { skip: fixturesMissing }, () => 
     );
   });
 
+  it("draws prepaid credit down, refuses at zero with 402, and resumes after a top-up", async () => {
+    const tenant = await api<{ id: string; key: string; credit_cents: number }>(
+      gateway.ownerKey,
+      "POST",
+      "/v1/admin/accounts",
+      { name: "prepaid", credit_cents: 80 },
+    );
+    assert.equal(tenant.status, 201);
+    assert.equal(tenant.body.credit_cents, 80);
+    const client = gateway.client(tenant.body.key);
+    await client.chat.completions.create({ model: "test/priced", ...ask });
+    await client.chat.completions.create({ model: "test/priced", ...ask });
+    await assert.rejects(
+      client.chat.completions.create({ model: "test/priced", ...ask }),
+      (error: unknown) => {
+        assert.equal((error as { status?: number }).status, 402);
+        assert.match((error as Error).message, /Prepaid credit of \$0\.80 used up \(spent \$0\.73\)/);
+        return true;
+      },
+    );
+    const before = await api(tenant.body.key, "GET", "/v1/balance");
+    assert.equal(before.body.balance_cents, 7.4);
+    const topped = await api(gateway.ownerKey, "PATCH", `/v1/admin/accounts/${tenant.body.id}`, {
+      add_credit_cents: 100,
+    });
+    assert.equal(topped.body.credit_cents, 180);
+    await client.chat.completions.create({ model: "test/priced", ...ask });
+    const after = await api(tenant.body.key, "GET", "/v1/balance");
+    assert.equal(after.body.balance_cents, 71.1);
+    assert.equal(after.body.month_to_date_spend_cents, 108.9);
+  });
+
+  it("holds a free-tier key to 10 per minute and 60 per rolling day", async () => {
+    const tenant = await api<{ key: string }>(gateway.ownerKey, "POST", "/v1/admin/accounts", {
+      name: "free user",
+      tier: "free",
+    });
+    const client = gateway.client(tenant.body.key);
+    const start = clock;
+    const echo = () => client.chat.completions.create({ model: "aigateway/echo", messages: ask.messages });
+    try {
+      for (let minute = 0; minute < 6; minute++) {
+        clock = start + minute * 61_000;
+        for (let index = 0; index < 10; index++) await echo();
+        await assert.rejects(echo(), (error: unknown) => /per minute/.test((error as Error).message));
+      }
+      clock = start + 6 * 61_000;
+      await assert.rejects(echo(), (error: unknown) => {
+        assert.ok(error instanceof OpenAI.RateLimitError);
+        assert.match(error.message, /60 requests per day/);
+        return true;
+      });
+      clock = start + 86_400_000 + 1;
+      await echo();
+    } finally {
+      clock = start;
+    }
+  });
+
   it("rejects bad sub-account input with 400 naming the field", async () => {
     for (const [body, param] of [
       [{ name: "x", rate_limit_rpm: 1_000_000 }, "rate_limit_rpm"],

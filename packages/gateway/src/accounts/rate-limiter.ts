@@ -51,13 +51,17 @@ export function createRateLimiter(kv: KvStore, now: () => number = Date.now): Ra
 
   return {
     async consume(keyId, profile) {
+      // Minute first: a request the minute window refuses must not use up one of the day's slots.
+      // (One the day window refuses holds a minute slot instead, harmless for a key blocked all day.)
+      const limit = profile.requestsPerMinute;
+      const minute = Number.isFinite(limit)
+        ? await consumeWindow(`rpm:${keyId}`, limit, minuteMs, "minute")
+        : undefined;
       if (profile.requestsPerDay !== null) {
         await consumeWindow(`day:${keyId}`, profile.requestsPerDay, dayMs, "day");
       }
-      const limit = profile.requestsPerMinute;
-      if (!Number.isFinite(limit)) return { limit, remaining: limit, resetSeconds: 0 };
-      const result = await consumeWindow(`rpm:${keyId}`, limit, minuteMs, "minute");
-      return { limit, remaining: result.remaining, resetSeconds: Math.ceil(result.resetMs / 1000) };
+      if (!minute) return { limit, remaining: limit, resetSeconds: 0 };
+      return { limit, remaining: minute.remaining, resetSeconds: Math.ceil(minute.resetMs / 1000) };
     },
   };
 }

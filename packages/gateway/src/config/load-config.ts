@@ -59,6 +59,23 @@ export interface GatewayConfig {
   cache: ResponseCacheSettings;
   /** Circuit breakers (AIG_BREAKER_FAILURE_THRESHOLD, AIG_BREAKER_OPEN_MS) and AIG_AUTO_ROUTE_FEE_PERCENT. */
   routing: RoutingSettings;
+  /** Async jobs and batches: workers per process, polling, leases, batch discount (see docs/jobs.md). */
+  jobs: JobSettings;
+}
+
+export interface JobSettings {
+  /** Jobs, and separately batch requests, worked on at once per process (AIG_JOB_WORKERS). */
+  workers: number;
+  /** How often the durable queue is polled (AIG_JOB_POLL_INTERVAL_MS). */
+  pollIntervalMs: number;
+  /** Wait between two status polls of one upstream job (AIG_JOB_UPSTREAM_POLL_MS). */
+  upstreamPollMs: number;
+  /** How long a crashed worker's job or batch line stays locked before another takes it (AIG_JOB_LEASE_MS). */
+  leaseMs: number;
+  /** Fraction off the list price for batch requests, 0 to 1 (AIG_BATCH_DISCOUNT, default 0.5). */
+  batchDiscount: number;
+  /** Requests one batch may hold (AIG_BATCH_MAX_REQUESTS). */
+  maxBatchRequests: number;
 }
 
 export interface RoutingSettings {
@@ -291,5 +308,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     webhooks: readWebhookSettings(env, file),
     cache: readCacheSettings(env),
     routing: readRoutingSettings(env),
+    jobs: readJobSettings(env),
   };
 }

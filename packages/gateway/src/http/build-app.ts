@@ -33,6 +33,10 @@ import { registerUsageRoutes } from "./routes/usage-routes.ts";
 import { registerFilesRoutes, registerPublicFileRoutes } from "./routes/files-routes.ts";
 import { registerWebhooksRoutes } from "./routes/webhooks-routes.ts";
 import type { WebhookService } from "../webhooks/webhook-service.ts";
+import type { JobService } from "../jobs/job-service.ts";
+import type { BatchService } from "../batches/batch-service.ts";
+import { registerJobsRoutes } from "./routes/jobs-routes.ts";
+import { registerBatchesRoutes } from "./routes/batches-routes.ts";
 import type { Router } from "../routing/create-router.ts";
 import type { ResponseCache } from "../cache/response-cache.ts";
 import { registerRoutingRoutes } from "./routes/routing-routes.ts";
@@ -55,6 +59,8 @@ export interface AppDependencies {
   accounts: AccountService;
   directory: AccountDirectory;
   rateLimiter: RateLimiter;
+  jobs: JobService;
+  batches: BatchService;
   /** Live route health and breakers (GET /v1/health/providers). */
   router: Router;
   /** The response cache (DELETE /v1/cache). */
@@ -140,6 +146,10 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
     registerUsageRoutes(authenticated, dependencies.storage.usage, dependencies.usage, dependencies.accounts);
     registerFilesRoutes(authenticated, dependencies.files, { publicBaseUrl: dependencies.publicBaseUrl });
     registerWebhooksRoutes(authenticated, dependencies.webhooks);
+    registerJobsRoutes(authenticated, dependencies.jobs, dependencies.webhooks, {
+      publicBaseUrl: dependencies.publicBaseUrl,
+    });
+    registerBatchesRoutes(authenticated, dependencies.batches);
   });
   return app;
 }

@@ -4,6 +4,7 @@ import { chatRequestSchema } from "./validation/chat-request-schema.ts";
 import { createKeySchema } from "./validation/create-key-schema.ts";
 import { filePaths, fileSchemas } from "./openapi-files-paths.ts";
 import { webhookPaths, webhookSchemas } from "./openapi-webhook-paths.ts";
+import { jobPaths, jobSchemas } from "./openapi-jobs-paths.ts";
 import { accountPaths, accountSchemas } from "./openapi-account-paths.ts";
 import { embeddingRequestSchema } from "./validation/embedding-request-schema.ts";
 import { countTokensRequestSchema, messagesRequestSchema } from "./validation/messages-request-schema.ts";
@@ -317,6 +318,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       ...filePaths,
       ...webhookPaths,
+      ...jobPaths,
       ...accountPaths,
       "/health": {
         get: { summary: "Liveness", security: [], responses: { "200": { description: '`{status: "ok"}`' } } },
@@ -387,6 +389,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         CreateKeyRequest: toJsonSchema(createKeySchema),
         ...fileSchemas,
         ...webhookSchemas,
+        ...jobSchemas,
         ...accountSchemas,
         Error: {
           type: "object",
