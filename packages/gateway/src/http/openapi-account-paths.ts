@@ -1,6 +1,5 @@
 // The accounts and money part of the OpenAPI document (see openapi-document.ts): admin API,
 // sub-accounts, budgets, balance and usage reports. Request bodies come from the validation schemas.
-import { z } from "zod";
 import {
   budgetSchema,
   createAccountSchema,
@@ -9,17 +8,16 @@ import {
   updateAccountSchema,
   updateSubAccountSchema,
 } from "./validation/account-schemas.ts";
+import {
+  error,
+  idParameter,
+  json,
+  list,
+  reference,
+  toJsonSchema,
+  unauthorized,
+} from "./openapi-building-blocks.ts";
 
-const reference = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ "application/json": { schema } });
-const error = (description: string) => ({ description, content: json(reference("Error")) });
-
-function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown>;
-  return rest;
-}
-
-const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
 const monthParameter = {
   name: "month",
   in: "query",
@@ -27,15 +25,9 @@ const monthParameter = {
   schema: { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])$" },
   description: "YYYY-MM (UTC); the current month when absent",
 };
-const unauthorized = error("Missing, unknown or revoked API key");
 const forbidden = error("Not allowed for this key (admin key, or a top-level account's owner key, needed)");
 const notFound = error("No such resource in this account");
 const invalid = error("Invalid body; `param` names the field");
-const list = (item: string) =>
-  json({
-    type: "object",
-    properties: { object: { const: "list" }, data: { type: "array", items: reference(item) } },
-  });
 const usageRow = {
   requests: { type: "integer" },
   errors: { type: "integer" },

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { capabilities, modalities } from "../catalog/catalog-schema.ts";
 import { chatRequestSchema } from "./validation/chat-request-schema.ts";
 import { createKeySchema } from "./validation/create-key-schema.ts";
@@ -8,17 +7,10 @@ import { jobPaths, jobSchemas } from "./openapi-jobs-paths.ts";
 import { accountPaths, accountSchemas } from "./openapi-account-paths.ts";
 import { embeddingRequestSchema } from "./validation/embedding-request-schema.ts";
 import { countTokensRequestSchema, messagesRequestSchema } from "./validation/messages-request-schema.ts";
+import { idParameter, json, reference, toJsonSchema } from "./openapi-building-blocks.ts";
 
 // The OpenAPI 3.1 description of what this gateway serves. Request bodies come from the same zod
 // schemas that validate them, so the document cannot drift from what the server accepts.
-
-function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown>;
-  return rest;
-}
-
-const reference = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ "application/json": { schema } });
 
 const errorResponse = (description: string) => ({
   description,
@@ -86,8 +78,6 @@ const modelFilterParameters = [
   { name: "lab", in: "query", required: false, schema: { type: "string" } },
   { name: "capability", in: "query", required: false, schema: { enum: [...capabilities] } },
 ];
-
-const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
 
 // Anthropic's Messages API: errors in Anthropic's envelope, auth by x-api-key or Bearer.
 const anthropicError = (description: string) => ({

@@ -1,10 +1,6 @@
 // The files, job-result and signed-URL part of the OpenAPI document (see openapi-document.ts).
+import { error, idParameter, json, reference, unauthorized } from "./openapi-building-blocks.ts";
 
-const reference = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ "application/json": { schema } });
-const error = (description: string) => ({ description, content: json(reference("Error")) });
-
-const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
 const jobFileParameters = [
   {
     name: "job_id",
@@ -15,7 +11,6 @@ const jobFileParameters = [
   { name: "filename", in: "path", required: true, schema: { type: "string" } },
 ];
 const notFound = error("No such file in this account (or it expired)");
-const unauthorized = error("Missing, unknown or revoked API key");
 
 export const fileSchemas = {
   FileObject: {

@@ -53,7 +53,10 @@ export const jobSchemas = {
       updated_at: { type: "integer" },
       started_at: { type: ["integer", "null"] },
       completed_at: { type: ["integer", "null"] },
-      result_url: { type: ["string", "null"], description: "Signed, valid 24 h; fetch the job again for a fresh one" },
+      result_url: {
+        type: ["string", "null"],
+        description: "Signed, valid 24 h; fetch the job again for a fresh one",
+      },
       result: { type: ["object", "null"], description: "duration, resolution, transcript… and url" },
       error: {
         type: ["object", "null"],
@@ -71,7 +74,16 @@ export const jobSchemas = {
       object: { const: "batch" },
       endpoint: { enum: ["/v1/chat/completions", "/v1/embeddings"] },
       status: {
-        enum: ["validating", "failed", "in_progress", "finalizing", "completed", "expired", "cancelling", "cancelled"],
+        enum: [
+          "validating",
+          "failed",
+          "in_progress",
+          "finalizing",
+          "completed",
+          "expired",
+          "cancelling",
+          "cancelled",
+        ],
       },
       input_file_id: { type: "string" },
       output_file_id: { type: ["string", "null"] },
@@ -79,7 +91,11 @@ export const jobSchemas = {
       completion_window: { const: "24h" },
       request_counts: {
         type: "object",
-        properties: { total: { type: "integer" }, completed: { type: "integer" }, failed: { type: "integer" } },
+        properties: {
+          total: { type: "integer" },
+          completed: { type: "integer" },
+          failed: { type: "integer" },
+        },
       },
     },
   },
@@ -142,13 +158,18 @@ export const jobPaths = {
       responses: {
         "200": {
           description: "A page of batches",
-          content: json({ type: "object", properties: { data: { type: "array", items: reference("Batch") } } }),
+          content: json({
+            type: "object",
+            properties: { data: { type: "array", items: reference("Batch") } },
+          }),
         },
         "401": error("Missing or unknown API key"),
       },
     },
   },
-  "/v1/batches/{id}": { get: { summary: "Get a batch", parameters: [idParameter], responses: batchResponses } },
+  "/v1/batches/{id}": {
+    get: { summary: "Get a batch", parameters: [idParameter], responses: batchResponses },
+  },
   "/v1/batches/{id}/cancel": {
     post: {
       summary: "Cancel a batch (finished lines are kept in its output)",

@@ -1,30 +1,22 @@
 // The webhooks part of the OpenAPI document (see openapi-document.ts). Request bodies come from the
 // zod schemas that validate them.
-import { z } from "zod";
 import { webhookEventTypes } from "../webhooks/webhook-event-types.ts";
 import {
   createWebhookEndpointSchema,
   listWebhookDeliveriesQuerySchema,
   rotateWebhookSecretSchema,
 } from "./validation/webhook-schemas.ts";
+import {
+  error,
+  idParameter,
+  json,
+  list,
+  reference,
+  toJsonSchema,
+  unauthorized,
+} from "./openapi-building-blocks.ts";
 
-const reference = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ "application/json": { schema } });
-const error = (description: string) => ({ description, content: json(reference("Error")) });
-
-function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown>;
-  return rest;
-}
-
-const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
-const unauthorized = error("Missing, unknown or revoked API key");
 const notOwner = error("Not an owner key");
-const list = (item: string) =>
-  json({
-    type: "object",
-    properties: { object: { const: "list" }, data: { type: "array", items: reference(item) } },
-  });
 
 const deliveryQuery = toJsonSchema(listWebhookDeliveriesQuerySchema) as {
   properties: Record<string, unknown>;
