@@ -20,6 +20,9 @@ interface CappedCounter {
   tag: string | null;
 }
 
+/** Nanodollars, or how to compute them when a cap needs them. */
+export type WorstCaseCost = number | (() => number);
+
 export interface Admission {
   readonly reservedNanodollars: number;
   /** Replaces the reservation by the true cost (0 for a failed request). Safe to call twice. */
@@ -28,14 +31,14 @@ export interface Admission {
 
 export interface SpendGuard {
   /**
-   * Throws 403 when the model is not allowed, 402 when a cap has no room for `worstCaseNanodollars`,
+   * Throws 403 when the model is not allowed, 402 when a cap has no room for the worst-case cost,
    * 503 when the counters cannot be reached; otherwise holds the reservation.
    */
   admit(
     profile: AccountProfile,
     tag: string | null,
     model: string,
-    worstCaseNanodollars: number,
+    worstCase: WorstCaseCost,
   ): Promise<Admission>;
 }
 
@@ -208,7 +211,7 @@ export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
     profile: AccountProfile,
     tag: string | null,
     model: string,
-    worstCaseNanodollars: number,
+    worstCase: WorstCaseCost,
   ): Promise<Admission> {
     for (const allowed of [profile.account.allowedModels, profile.parent?.allowedModels ?? null]) {
       if (allowed !== null && !allowed.includes(model)) {
@@ -220,7 +223,8 @@ export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
     }
     const counters = cappedCounters(profile, tag);
     if (counters.length === 0) return noAdmission;
-    const amount = Math.max(0, Math.ceil(worstCaseNanodollars));
+    // A function is only called here: most requests are uncapped and never pay for the estimate.
+    const amount = Math.max(0, Math.ceil(typeof worstCase === "function" ? worstCase() : worstCase));
     let result;
     try {
       for (const counter of counters) await seed(counter);

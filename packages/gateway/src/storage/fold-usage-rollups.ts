@@ -1,9 +1,16 @@
 import type { UsageRecord, UsageRollup } from "./storage.ts";
 
-/** UTC calendar day and month of a millisecond timestamp. */
+const dayMs = 86_400_000;
+let lastDay = { start: Number.NaN, periods: { day: "", month: "" } };
+
+/** UTC calendar day and month of a millisecond timestamp (formatted once per day: it runs per request). */
 export function toUsagePeriods(createdAt: number): { day: string; month: string } {
-  const day = new Date(createdAt).toISOString().slice(0, 10);
-  return { day, month: day.slice(0, 7) };
+  const start = createdAt - (((createdAt % dayMs) + dayMs) % dayMs);
+  if (start !== lastDay.start) {
+    const day = new Date(start).toISOString().slice(0, 10);
+    lastDay = { start, periods: { day, month: day.slice(0, 7) } };
+  }
+  return lastDay.periods;
 }
 
 /**
