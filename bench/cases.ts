@@ -1,6 +1,7 @@
 // The load cases, and how one case is measured against one running target.
+import { anthropicStreamEvents } from "./anthropic-recording.ts";
 import type { FakeUpstream } from "./fake-upstream.ts";
-import { runLoad, type LoadResult, type LoadTool } from "./load.ts";
+import { runLoad, type LoadRequest, type LoadResult, type LoadTool } from "./load.ts";
 import { readCpuTicks, sampleRss, ticksToMicroseconds } from "./measure-process.ts";
 import type { RunningTarget } from "./targets.ts";
 
@@ -10,17 +11,50 @@ export interface BenchCase {
   connections: number;
   /** How long the fake upstream "thinks" before answering. */
   delayMs: number;
+  /**
+   * "anthropic": the fake answers as Anthropic's Messages API, and our gateway translates (targets
+   * without an anthropicRequest skip the case). Otherwise the OpenAI pass-through path.
+   */
+  upstream?: "anthropic";
+  /** Events per upstream stream, for CPU per chunk. */
+  chunksPerStream?: number;
 }
+
+/** bench/fake-upstream-server.ts streams 19 content chunks and the usage chunk. */
+const openaiChunksPerStream = 20;
 
 export const allCases: BenchCase[] = [
   { id: "json-c1", stream: false, connections: 1, delayMs: 0 },
   { id: "json-c16", stream: false, connections: 16, delayMs: 0 },
   { id: "json-c64", stream: false, connections: 64, delayMs: 0 },
-  { id: "sse-c1", stream: true, connections: 1, delayMs: 0 },
-  { id: "sse-c16", stream: true, connections: 16, delayMs: 0 },
-  { id: "sse-c64", stream: true, connections: 64, delayMs: 0 },
+  { id: "sse-c1", stream: true, connections: 1, delayMs: 0, chunksPerStream: openaiChunksPerStream },
+  { id: "sse-c16", stream: true, connections: 16, delayMs: 0, chunksPerStream: openaiChunksPerStream },
+  { id: "sse-c64", stream: true, connections: 64, delayMs: 0, chunksPerStream: openaiChunksPerStream },
   { id: "json-c16-delay50", stream: false, connections: 16, delayMs: 50 },
+  // The recorded Anthropic stream translated to OpenAI chunks, beside sse-c1 / sse-c16 (pass-through).
+  {
+    id: "anthropic-sse-c1",
+    stream: true,
+    connections: 1,
+    delayMs: 0,
+    upstream: "anthropic",
+    chunksPerStream: anthropicStreamEvents.length,
+  },
+  {
+    id: "anthropic-sse-c16",
+    stream: true,
+    connections: 16,
+    delayMs: 0,
+    upstream: "anthropic",
+    chunksPerStream: anthropicStreamEvents.length,
+  },
 ];
+
+/** The request a target sends for a case, or undefined when it cannot serve that case. */
+export function requestForCase(target: RunningTarget, benchCase: BenchCase): LoadRequest | undefined {
+  if (benchCase.upstream === "anthropic") return target.anthropicRequest?.(benchCase.stream);
+  return target.request(benchCase.stream);
+}
 
 export interface CaseResult {
   caseId: string;
@@ -61,7 +95,8 @@ export async function measureSlice(
   benchCase: BenchCase,
   settings: SliceSettings,
 ): Promise<CaseSlice> {
-  const request = target.request(benchCase.stream);
+  const request = requestForCase(target, benchCase);
+  if (!request) throw new Error(`${target.name} cannot serve ${benchCase.id}`);
   await upstream.setDelay(benchCase.delayMs);
   if (settings.warmupSeconds > 0) {
     await runLoad(settings.tool, request, benchCase.connections, settings.warmupSeconds);

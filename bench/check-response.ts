@@ -41,3 +41,36 @@ export async function checkResponse(load: LoadRequest, stream: boolean): Promise
   const parsed = JSON.parse(body) as { choices?: { message?: { content?: string } }[] };
   if (!parsed.choices?.[0]?.message?.content) throw new Error(`not a chat completion: ${body.slice(0, 300)}`);
 }
+
+/**
+ * Throws unless a streamed answer of the Anthropic case carries the recorded text in full and ends
+ * properly: OpenAI chunks and `data: [DONE]` from our gateway, Anthropic events up to message_stop
+ * from direct and the floor.
+ */
+export async function checkAnthropicCaseResponse(load: LoadRequest, expectedText: string): Promise<void> {
+  const { status, body } = await send(load);
+  if (status !== 200) throw new Error(`answered ${status}: ${body.slice(0, 500)}`);
+  const payloads = body
+    .split("\n")
+    .filter((line) => line.startsWith("data: "))
+    .map((line) => line.slice("data: ".length));
+  let text = "";
+  let ended = false;
+  for (const payload of payloads) {
+    if (payload === "[DONE]") {
+      ended = true;
+      continue;
+    }
+    const event = JSON.parse(payload) as {
+      type?: string;
+      delta?: { text?: string };
+      choices?: { delta?: { content?: string | null } }[];
+    };
+    if (event.type === "message_stop") ended = true;
+    text += event.type === "content_block_delta" ? (event.delta?.text ?? "") : "";
+    text += event.choices?.[0]?.delta?.content ?? "";
+  }
+  if (!ended) throw new Error(`stream did not end with [DONE] or message_stop: ${body.slice(-300)}`);
+  if (text !== expectedText)
+    throw new Error(`streamed text differs from the recording: ${JSON.stringify(text)}`);
+}

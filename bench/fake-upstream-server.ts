@@ -6,9 +6,13 @@
 // Delay ("the model thinks for 50 ms"): a request header `x-fake-delay-ms` sets it per request;
 // `PUT /__bench/delay?ms=50` sets the default for every later request. The benchmark uses the
 // latter, because gateways do not forward arbitrary client headers upstream.
+//
+// POST /v1/messages is Anthropic's Messages API for the Anthropic-upstream cases: the recorded message,
+// or for `stream: true` the recorded event stream with its `event:` lines (bench/anthropic-recording.ts).
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
+import { anthropicMessageBody, anthropicStreamEvents } from "./anthropic-recording.ts";
 
 const repositoryRoot = fileURLToPath(new URL("../", import.meta.url));
 const fixturesDirectory = process.env.AIG_FIXTURES_DIR ?? `${repositoryRoot}../shared/fixtures/providers/`;
@@ -45,22 +49,22 @@ function wantsStream(body: string): boolean {
   }
 }
 
-function sendJson(response: ServerResponse): void {
+function sendJson(response: ServerResponse, body: Buffer = completionBody): void {
   response.writeHead(200, {
     "content-type": "application/json",
-    "content-length": completionBody.length,
+    "content-length": body.length,
   });
-  response.end(completionBody);
+  response.end(body);
 }
 
 // One event per event-loop turn, so a target receives them as separate socket reads, as it would from
 // a real provider, instead of one coalesced write.
-function sendStream(response: ServerResponse): void {
+function sendStream(response: ServerResponse, events: Buffer[] = streamEvents): void {
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   let next = 0;
   const writeNext = (): void => {
     if (response.destroyed) return;
-    const event = streamEvents[next++];
+    const event = events[next++];
     if (event === undefined) {
       response.end();
       return;
@@ -82,7 +86,8 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     response.writeHead(200, { "content-type": "text/plain" }).end("ok");
     return;
   }
-  if (request.method !== "POST" || !url.pathname.endsWith("/chat/completions")) {
+  const anthropic = url.pathname.endsWith("/messages");
+  if (request.method !== "POST" || !(anthropic || url.pathname.endsWith("/chat/completions"))) {
     response.writeHead(404, { "content-type": "application/json" });
     response.end(JSON.stringify({ error: { message: `no fake for ${request.method} ${url.pathname}` } }));
     return;
@@ -90,7 +95,14 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   const body = await readBody(request);
   const headerDelay = Number(request.headers["x-fake-delay-ms"]);
   const delayMs = Number.isFinite(headerDelay) && headerDelay > 0 ? headerDelay : defaultDelayMs;
-  const send = wantsStream(body) ? sendStream : sendJson;
+  const stream = wantsStream(body);
+  const send = (outgoing: ServerResponse): void => {
+    if (anthropic) {
+      if (stream) sendStream(outgoing, anthropicStreamEvents);
+      else sendJson(outgoing, anthropicMessageBody);
+    } else if (stream) sendStream(outgoing);
+    else sendJson(outgoing);
+  };
   if (delayMs > 0) setTimeout(() => send(response), delayMs);
   else send(response);
 }

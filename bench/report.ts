@@ -11,8 +11,10 @@ export interface TargetResult {
   /** Why the target was skipped or stopped early. */
   error?: string;
   /** Kinds of request the target failed on before loading (those cases are skipped), and why. */
-  unsupported?: { json?: string; stream?: string };
+  unsupported?: { json?: string; stream?: string; anthropic?: string };
   ttfb?: { json?: TtfbResult | PairedTtfbResult; stream?: TtfbResult | PairedTtfbResult };
+  /** Time to the first token's bytes at c=1, OpenAI passed through and Anthropic translated. */
+  firstToken?: { passThrough: TtfbResult | PairedTtfbResult; anthropic: TtfbResult | PairedTtfbResult };
   cases: CaseResult[];
   /** VmHWM just before the target was stopped: its peak RSS over the whole run. */
   peakRssKb: number | null;
@@ -57,7 +59,14 @@ function findCase(target: TargetResult | undefined, caseId: string): CaseResult 
   return target?.cases.find((result) => result.caseId === caseId);
 }
 
-export function checkGoals(targets: TargetResult[]): GoalCheck[] {
+/**
+ * The goals are about the pass-through path: the Anthropic-upstream cases (translation, which the
+ * floor does not do) are reported in their own table instead of against the floor's ratio.
+ */
+export function checkGoals(targets: TargetResult[], cases: BenchCase[] = []): GoalCheck[] {
+  const translated = new Set(
+    cases.filter((benchCase) => benchCase.upstream === "anthropic").map((benchCase) => benchCase.id),
+  );
   const byName = (name: TargetName) => targets.find((target) => target.name === name);
   const ours = byName("aigateway");
   const floor = byName("floor");
@@ -66,6 +75,7 @@ export function checkGoals(targets: TargetResult[]): GoalCheck[] {
   const ratios: string[] = [];
   let worst = 0;
   for (const result of ours?.cases ?? []) {
+    if (translated.has(result.caseId)) continue;
     const floorCpu = findCase(floor, result.caseId)?.cpuMicrosecondsPerRequest;
     if (!floorCpu || result.cpuMicrosecondsPerRequest === null) continue;
     const ratio = result.cpuMicrosecondsPerRequest / floorCpu;
@@ -101,7 +111,13 @@ export function checkGoals(targets: TargetResult[]): GoalCheck[] {
 }
 
 function describeCase(benchCase: BenchCase): string {
-  const kind = benchCase.stream ? "SSE stream (20 chunks)" : "JSON";
+  const chunks = benchCase.chunksPerStream ?? 20;
+  const kind =
+    benchCase.upstream === "anthropic"
+      ? `Anthropic upstream SSE (${chunks} events), our gateway translates to OpenAI chunks`
+      : benchCase.stream
+        ? `SSE stream (${chunks} chunks)`
+        : "JSON";
   const delay = benchCase.delayMs > 0 ? `, upstream waits ${benchCase.delayMs} ms` : "";
   return `${benchCase.id}: ${kind}, ${benchCase.connections} connection${benchCase.connections === 1 ? "" : "s"}${delay}`;
 }
@@ -160,6 +176,8 @@ export function renderMarkdown(results: BenchResults): string {
   }
   lines.push("");
 
+  lines.push(...renderAnthropicComparison(results));
+
   lines.push("#### Peak RSS over the whole run (VmHWM)", "", "| target | peak RSS MB |", "| --- | ---: |");
   for (const target of results.targets) {
     if (target.peakRssKb !== null) lines.push(`| ${target.name} | ${mb(target.peakRssKb)} |`);
@@ -173,9 +191,8 @@ export function renderMarkdown(results: BenchResults): string {
     for (const target of skipped) {
       if (target.error) lines.push(`- ${target.name}: ${firstLine(target.error)}`);
       for (const [kind, reason] of Object.entries(target.unsupported ?? {})) {
-        lines.push(
-          `- ${target.name}, ${kind === "stream" ? "SSE" : "JSON"} cases skipped: ${firstLine(reason)}`,
-        );
+        const label = kind === "stream" ? "SSE" : kind === "anthropic" ? "Anthropic-upstream" : "JSON";
+        lines.push(`- ${target.name}, ${label} cases skipped: ${firstLine(reason)}`);
       }
     }
     lines.push("");
@@ -186,4 +203,86 @@ export function renderMarkdown(results: BenchResults): string {
     lines.push(`| ${goal.goal} | ${goal.measured} | ${goal.met ? "yes" : "**no**"} |`);
   lines.push("");
   return lines.join("\n");
+}
+
+/** The pass-through case an Anthropic-upstream case is compared with: same concurrency, OpenAI SSE. */
+function findPassThroughCase(cases: BenchCase[], anthropicCase: BenchCase): BenchCase | undefined {
+  return cases.find(
+    (benchCase) =>
+      benchCase.upstream === undefined &&
+      benchCase.stream &&
+      benchCase.delayMs === anthropicCase.delayMs &&
+      benchCase.connections === anthropicCase.connections,
+  );
+}
+
+function perChunk(result: CaseResult | undefined, benchCase: BenchCase): number | null {
+  const cpu = result?.cpuMicrosecondsPerRequest ?? null;
+  return cpu === null || !benchCase.chunksPerStream ? null : cpu / benchCase.chunksPerStream;
+}
+
+/** CPU per chunk and time to first token of the Anthropic-upstream cases beside OpenAI pass-through. */
+function renderAnthropicComparison(results: BenchResults): string[] {
+  const anthropicCases = results.cases.filter((benchCase) => benchCase.upstream === "anthropic");
+  if (anthropicCases.length === 0) return [];
+  const lines = [
+    "#### Anthropic upstream (translated) beside OpenAI pass-through",
+    "",
+    "CPU per chunk = CPU µs per request ÷ upstream events per stream (OpenAI pass-through: 20 chunks; " +
+      "Anthropic: the recorded stream's events, `ping` included). Same run, same fake upstream.",
+    "",
+    "| target | connections | pass-through µs/req | pass-through µs/chunk | Anthropic µs/req | Anthropic µs/chunk | × per chunk |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  const fixed = (value: number | null | undefined, digits = 0): string =>
+    value === null || value === undefined ? "—" : value.toFixed(digits);
+  for (const anthropicCase of anthropicCases) {
+    const passThroughCase = findPassThroughCase(results.cases, anthropicCase);
+    for (const target of results.targets) {
+      const translated = findCase(target, anthropicCase.id);
+      if (!translated) continue;
+      const passedThrough = passThroughCase ? findCase(target, passThroughCase.id) : undefined;
+      const translatedPerChunk = perChunk(translated, anthropicCase);
+      const passThroughPerChunk = passThroughCase ? perChunk(passedThrough, passThroughCase) : null;
+      const ratio =
+        translatedPerChunk === null || passThroughPerChunk === null || passThroughPerChunk === 0
+          ? null
+          : translatedPerChunk / passThroughPerChunk;
+      lines.push(
+        `| ${target.name} | ${anthropicCase.connections} | ${fixed(passedThrough?.cpuMicrosecondsPerRequest)} | ` +
+          `${fixed(passThroughPerChunk, 1)} | ${fixed(translated.cpuMicrosecondsPerRequest)} | ` +
+          `${fixed(translatedPerChunk, 1)} | ${fixed(ratio, 2)} |`,
+      );
+    }
+  }
+  lines.push("");
+
+  const timed = results.targets.filter((target) => target.firstToken);
+  if (timed.length > 0) {
+    lines.push(
+      `Time to first token at concurrency 1 (median of ${results.settings.ttfbRequests} sequential requests): ` +
+        "the clock stops when the first token's text arrives, not at the first event. _added_ is against " +
+        "direct requests to the same fake (OpenAI, resp. Anthropic), interleaved; _translation adds_ is the " +
+        "Anthropic added minus the pass-through added.",
+      "",
+      "| target | pass-through ms | added ms | Anthropic ms | added ms | translation adds ms |",
+      "| --- | ---: | ---: | ---: | ---: | ---: |",
+    );
+    for (const target of timed) {
+      if (!target.firstToken) continue;
+      const { passThrough, anthropic } = target.firstToken;
+      const addedPassThrough = addedTtfb(passThrough);
+      const addedAnthropic = addedTtfb(anthropic);
+      const difference =
+        addedPassThrough === undefined || addedAnthropic === undefined
+          ? "—"
+          : signedMs(addedAnthropic - addedPassThrough);
+      lines.push(
+        `| ${target.name} | ${ms(passThrough.medianMs)} | ${addedPassThrough === undefined ? "—" : signedMs(addedPassThrough)} | ` +
+          `${ms(anthropic.medianMs)} | ${addedAnthropic === undefined ? "—" : signedMs(addedAnthropic)} | ${difference} |`,
+      );
+    }
+    lines.push("");
+  }
+  return lines;
 }

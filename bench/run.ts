@@ -6,8 +6,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import {
+  anthropicFirstTokenMarker,
+  anthropicStreamText,
+  openaiFirstTokenMarker,
+} from "./anthropic-recording.ts";
 import { allCases, combineSlices, measureSlice, type BenchCase, type CaseSlice } from "./cases.ts";
-import { checkResponse } from "./check-response.ts";
+import { checkAnthropicCaseResponse, checkResponse } from "./check-response.ts";
 import { startFakeUpstream } from "./fake-upstream.ts";
 import { pickLoadTool, runLoad } from "./load.ts";
 import { clockTicksPerSecond, readMemory } from "./measure-process.ts";
@@ -120,8 +125,10 @@ const directTarget = await targetStarters.direct({ upstreamBaseUrl: upstream.bas
 interface LiveTarget {
   result: TargetResult;
   target: RunningTarget;
-  works: { json: boolean; stream: boolean };
+  works: { json: boolean; stream: boolean; anthropic: boolean };
 }
+
+const wantsAnthropic = cases.some((benchCase) => benchCase.upstream === "anthropic");
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -154,7 +161,7 @@ try {
     result.description = target.description;
     log(`${name}: ${target.description}${target.server ? ` (pid ${target.server.pid})` : ""}`);
     // A target that cannot serve one kind (Portkey's SSE path, for one) is still measured on the other.
-    const works = { json: true, stream: true };
+    const works = { json: true, stream: true, anthropic: false };
     for (const kind of ["json", "stream"] as const) {
       try {
         await checkResponse(target.request(kind === "stream"), kind === "stream");
@@ -165,6 +172,19 @@ try {
         const reason = describeError(error) + (logged ? ` (logged: ${logged.trim()})` : "");
         (result.unsupported ??= {})[kind] = reason;
         log(`${name}: ${kind} requests fail, skipping those cases — ${reason.split("\n")[0] ?? ""}`);
+      }
+    }
+    // The Anthropic-upstream cases need a target that can take them, and a correct relay of the text.
+    const anthropicLoad = target.anthropicRequest?.(true);
+    if (wantsAnthropic && !anthropicLoad) {
+      (result.unsupported ??= {}).anthropic = "no Anthropic-upstream request defined for this target";
+    } else if (wantsAnthropic && anthropicLoad) {
+      try {
+        await checkAnthropicCaseResponse(anthropicLoad, anthropicStreamText);
+        works.anthropic = true;
+      } catch (error) {
+        (result.unsupported ??= {}).anthropic = describeError(error);
+        log(`${name}: Anthropic-upstream requests fail, skipping those cases — ${describeError(error)}`);
       }
     }
     if (works.json || works.stream) live.push({ result, target, works });
@@ -181,6 +201,9 @@ try {
     for (const entry of live) {
       if (entry.works.json) await runLoad(loadTool, entry.target.request(false), 16, warmupSeconds * 3);
       if (entry.works.stream) await runLoad(loadTool, entry.target.request(true), 16, warmupSeconds * 2);
+      const anthropicLoad = entry.target.anthropicRequest?.(true);
+      if (entry.works.anthropic && anthropicLoad)
+        await runLoad(loadTool, anthropicLoad, 16, warmupSeconds * 2);
     }
   }
 
@@ -189,6 +212,7 @@ try {
     for (let round = 0; round < rounds; round++) {
       for (const entry of [...live]) {
         if (!entry.works[benchCase.stream ? "stream" : "json"]) continue;
+        if (benchCase.upstream === "anthropic" && !entry.works.anthropic) continue;
         try {
           const slice = await measureSlice(entry.target, upstream, benchCase, {
             tool: loadTool,
@@ -244,6 +268,33 @@ try {
         `${result.name}: TTFB median JSON ${result.ttfb.json?.medianMs.toFixed(2) ?? "—"} ms, ` +
           `SSE ${result.ttfb.stream?.medianMs.toFixed(2) ?? "—"} ms`,
       );
+      // Time to the first token's bytes (not the first event: a translated stream's first chunk holds
+      // only the role), Anthropic translated beside OpenAI passed through, each against direct.
+      const anthropicLoad = target.anthropicRequest?.(true);
+      const baselineAnthropicLoad = baseline?.anthropicRequest?.(true);
+      if (works.anthropic && baseline && anthropicLoad && baselineAnthropicLoad) {
+        const passThrough = await measureTtfb(
+          target.request(true),
+          baseline.request(true),
+          true,
+          ttfbRequests,
+          200,
+          openaiFirstTokenMarker,
+        );
+        const anthropic = await measureTtfb(
+          anthropicLoad,
+          baselineAnthropicLoad,
+          true,
+          ttfbRequests,
+          200,
+          anthropicFirstTokenMarker,
+        );
+        result.firstToken = { passThrough, anthropic };
+        log(
+          `${result.name}: first token median, OpenAI pass-through ${passThrough.medianMs.toFixed(2)} ms, ` +
+            `Anthropic upstream ${anthropic.medianMs.toFixed(2)} ms`,
+        );
+      }
       if (target.server) result.peakRssKb = readMemory(target.server.pid).peakRssKb;
     } catch (error) {
       fail(live, entry, error);
@@ -256,7 +307,7 @@ try {
 }
 
 results.finishedAt = new Date().toISOString();
-results.goals = checkGoals(results.targets);
+results.goals = checkGoals(results.targets, results.cases);
 const resultsDirectory = join(repositoryRoot, "bench/results");
 mkdirSync(resultsDirectory, { recursive: true });
 const resultsPath = join(resultsDirectory, `${results.startedAt.replace(/[:.]/g, "-")}.json`);

@@ -35,6 +35,11 @@ export interface RunningTarget {
   /** The measured process; undefined for direct, where there is no process between client and fake. */
   server: ServerProcess | undefined;
   request(stream: boolean): LoadRequest;
+  /**
+   * The request of the Anthropic-upstream cases, when the target can serve them: our gateway takes the
+   * OpenAI shape for a model routed to Anthropic; direct and the floor send Anthropic's own shape.
+   */
+  anthropicRequest?(stream: boolean): LoadRequest;
   stop(): Promise<void>;
 }
 
@@ -48,6 +53,23 @@ function chatRequest(url: string, headers: Record<string, string>, model: string
   });
 }
 
+/** The catalog model the Anthropic cases call, and the id our gateway sends upstream for it. */
+const anthropicModel = { slug: "anthropic/claude-haiku-4.5", upstreamId: "claude-haiku-4-5-20251001" };
+
+/** Anthropic's Messages shape, for the targets that relay it without translating (direct, floor). */
+function messagesRequest(url: string) {
+  return (stream: boolean): LoadRequest => ({
+    url,
+    headers: { "content-type": "application/json", "x-api-key": "bench", "anthropic-version": "2023-06-01" },
+    body: JSON.stringify({
+      model: anthropicModel.upstreamId,
+      max_tokens: 1024,
+      messages: prompt,
+      ...(stream ? { stream: true } : {}),
+    }),
+  });
+}
+
 async function startDirect(options: TargetOptions): Promise<RunningTarget> {
   return {
     name: "direct",
@@ -58,6 +80,7 @@ async function startDirect(options: TargetOptions): Promise<RunningTarget> {
       { authorization: "Bearer bench" },
       "gpt-4o-mini",
     ),
+    anthropicRequest: messagesRequest(`${options.upstreamBaseUrl}/messages`),
     stop: async () => {},
   };
 }
@@ -81,6 +104,8 @@ async function startFloor(options: TargetOptions): Promise<RunningTarget> {
       { authorization: "Bearer bench" },
       "gpt-4o-mini",
     ),
+    // It relays Anthropic's bytes as they come: the least a non-translating Anthropic proxy does.
+    anthropicRequest: messagesRequest(`http://127.0.0.1:${port}/v1/messages`),
     stop: async () => {
       await server.stop();
     },
@@ -131,7 +156,7 @@ async function createMoneyKey(baseUrl: string): Promise<string> {
     name: "bench customer",
     spend_cap_cents: 900_000_000,
     default_tag: "bench",
-    allowed_models: ["openai/gpt-4o-mini"],
+    allowed_models: ["openai/gpt-4o-mini", anthropicModel.slug],
   });
   if (!created.key) throw new Error("no sub-account key returned");
   return created.key;
@@ -170,6 +195,9 @@ async function startGatewayVariant(options: TargetOptions, variant: GatewayVaria
         AIG_ADMIN_KEY: benchAdminKey,
         OPENAI_API_KEY: "bench",
         OPENAI_BASE_URL: options.upstreamBaseUrl,
+        // The adapter calls <base>/messages when the base ends in /v1, so the same fake serves both.
+        ANTHROPIC_API_KEY: "bench",
+        ANTHROPIC_BASE_URL: options.upstreamBaseUrl,
         // The load is far above any real tier: lift every tier's RPM so limits are counted, not hit.
         AIG_TIER_RPM: "enterprise=1000000000",
         DATABASE_URL: schema?.url ?? "",
@@ -199,6 +227,11 @@ async function startGatewayVariant(options: TargetOptions, variant: GatewayVaria
       `http://127.0.0.1:${port}/v1/chat/completions`,
       { authorization: `Bearer ${key}` },
       "openai/gpt-4o-mini",
+    ),
+    anthropicRequest: chatRequest(
+      `http://127.0.0.1:${port}/v1/chat/completions`,
+      { authorization: `Bearer ${key}` },
+      anthropicModel.slug,
     ),
     stop: async () => {
       // SIGTERM: the gateway flushes its usage log and exits 0 (and writes a --cpu-prof profile).

@@ -3,7 +3,9 @@
 // a prebuilt HTTP/1.1 request, so client-side work (which node:http adds in the hundreds of µs
 // before its JIT warms up) does not blur a difference that the goal wants below 0.5 ms.
 // The clock stops at the first response byte for JSON, and at the first SSE event (`data:` after
-// the headers) for streams: the moment a user waiting for the first token would see it.
+// the headers) for streams: the moment a user waiting for the first token would see it. With a
+// `firstTokenMarker` the clock stops instead where those bytes first appear (the first token's text):
+// a translated stream's first event (role only) can come before any token does.
 import { connect, type Socket } from "node:net";
 import type { LoadRequest } from "./load.ts";
 
@@ -36,13 +38,16 @@ const headerEnd = Buffer.from("\r\n\r\n");
 const lastChunk = Buffer.from("0\r\n\r\n");
 
 /** Just enough HTTP/1.1 response framing (content-length or chunked) to know when a response ends. */
-function responseComplete(received: Buffer): { done: boolean; status: number; firstEventSeen: boolean } {
+function responseComplete(
+  received: Buffer,
+  firstEventMarker = "data:",
+): { done: boolean; status: number; firstEventSeen: boolean } {
   const end = received.indexOf(headerEnd);
   if (end < 0) return { done: false, status: 0, firstEventSeen: false };
   const head = received.subarray(0, end).toString("latin1");
   const status = Number(head.slice(9, 12));
   const bodyStart = end + headerEnd.length;
-  const firstEventSeen = received.indexOf("data:", bodyStart) >= 0;
+  const firstEventSeen = received.indexOf(firstEventMarker, bodyStart) >= 0;
   const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
   if (length?.[1]) return { done: received.length - bodyStart >= Number(length[1]), status, firstEventSeen };
   if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
@@ -56,14 +61,19 @@ function responseComplete(received: Buffer): { done: boolean; status: number; fi
   throw new Error(`TTFB client cannot frame this response:\n${head}`);
 }
 
-function timeOne(socket: Socket, request: Buffer, stream: boolean): Promise<number> {
+function timeOne(
+  socket: Socket,
+  request: Buffer,
+  stream: boolean,
+  firstTokenMarker?: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     let received: Buffer = Buffer.alloc(0);
     let firstByteAt: bigint | undefined;
     const startedAt = process.hrtime.bigint();
     const onData = (data: Buffer): void => {
       received = received.length === 0 ? data : Buffer.concat([received, data]);
-      const state = responseComplete(received);
+      const state = responseComplete(received, firstTokenMarker);
       if (firstByteAt === undefined && (!stream || state.firstEventSeen))
         firstByteAt = process.hrtime.bigint();
       if (!state.done) return;
@@ -118,6 +128,7 @@ export async function measureTtfb(
   stream: boolean,
   requests: number,
   warmup = 200,
+  firstTokenMarker?: string,
 ): Promise<TtfbResult | PairedTtfbResult> {
   const targetSocket = await openSocket(target);
   const baselineSocket = baseline ? await openSocket(baseline) : undefined;
@@ -125,19 +136,20 @@ export async function measureTtfb(
   const baselineRequest = baseline ? buildRequest(baseline) : undefined;
   try {
     for (let index = 0; index < warmup; index++) {
-      await timeOne(targetSocket, targetRequest, stream);
-      if (baselineSocket && baselineRequest) await timeOne(baselineSocket, baselineRequest, stream);
+      await timeOne(targetSocket, targetRequest, stream, firstTokenMarker);
+      if (baselineSocket && baselineRequest)
+        await timeOne(baselineSocket, baselineRequest, stream, firstTokenMarker);
     }
     const targetSamples: number[] = [];
     const baselineSamples: number[] = [];
     const block = 20;
     while (targetSamples.length < requests) {
       for (let index = 0; index < block && targetSamples.length < requests; index++) {
-        targetSamples.push(await timeOne(targetSocket, targetRequest, stream));
+        targetSamples.push(await timeOne(targetSocket, targetRequest, stream, firstTokenMarker));
       }
       if (!baselineSocket || !baselineRequest) continue;
       for (let index = 0; index < block && baselineSamples.length < requests; index++) {
-        baselineSamples.push(await timeOne(baselineSocket, baselineRequest, stream));
+        baselineSamples.push(await timeOne(baselineSocket, baselineRequest, stream, firstTokenMarker));
       }
     }
     const result = summarise(targetSamples);

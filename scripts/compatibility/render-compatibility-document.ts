@@ -17,10 +17,11 @@ const header = `# Compatibility matrix
 titles or docs/compatibility-gaps.json, then regenerate. -->
 
 What the gateway is proven to translate, per upstream and per inbound API. Every ✓ is one or more
-tests that replay recorded provider traffic (\`../shared/fixtures/providers/\`) from a fake upstream on
-a real socket and check the answer with the official \`openai\` or \`@anthropic-ai/sdk\` client. Every
-other cell is a named gap, with the reason and where it is tracked, from
-[compatibility-gaps.json](compatibility-gaps.json). No cell is empty.
+passing tests, listed under [Tests behind each cell](#tests-behind-each-cell), that serve recorded
+provider traffic (\`../shared/fixtures/providers/\`; where nothing was recorded, the vendor's documented
+wire shape, as the test says) from a fake upstream on a real socket and check the answer with the
+official \`openai\` or \`@anthropic-ai/sdk\` client. Every other cell is a named gap, with the reason and
+where it is tracked, from [compatibility-gaps.json](compatibility-gaps.json). No cell is empty.
 
 ## How it is generated, and why CI stays cheap
 

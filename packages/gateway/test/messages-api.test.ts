@@ -323,7 +323,7 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
       assert.equal(message.content[1]?.type, "text");
     });
 
-    it("[inbound anthropic] [vision] image blocks (and output_config JSON schema) reach Anthropic as sent", async () => {
+    it("[inbound anthropic] [vision] [JSON schema] image blocks (and output_config JSON schema) reach Anthropic as sent", async () => {
       upstreams.anthropic.setHandler(() => replyWithJsonFixture("anthropic/messages-text.json"));
       const params: Anthropic.MessageCreateParamsNonStreaming = {
         model: "claude-opus-4-8",

@@ -9,7 +9,7 @@ import {
   startFakeUpstream,
   type FakeUpstream,
 } from "./support/fake-upstream.ts";
-import { fixturesMissing, readChunkLines } from "./support/fixtures.ts";
+import { fixturesMissing, readChunkLines, readJsonFixture } from "./support/fixtures.ts";
 import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
 
 const vendors = ["openai", "groq", "deepseek", "mistral", "xai", "openrouter"] as const;
@@ -33,7 +33,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     for (const upstream of Object.values(upstreams)) await upstream.close();
   });
 
-  it("answers a text request with the upstream's message, the slug, usage and cost", async () => {
+  it("[openai] [text] [usage] answers a text request with the upstream's message, the slug, usage and cost", async () => {
     upstreams.openai.setHandler(() => replyWithJsonFixture("openai/chat-completion-text.json"));
     const { data, response } = await gateway.openai.chat.completions
       .create({ model: "openai/gpt-4.1-nano", messages: [{ role: "user", content: "Hello" }] })
@@ -51,7 +51,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.equal(sent?.headers.authorization, "Bearer test-openai-key");
   });
 
-  it("forwards images, tools, tool_choice, json_schema, stop, seed, n and user to the provider", async () => {
+  it("[openai] [vision] [JSON schema] forwards images, tools, tool_choice, json_schema, stop, seed, n and user to the provider", async () => {
     upstreams.openai.setHandler(() => replyWithJsonFixture("openai/chat-completion-text.json"));
     const tools: OpenAI.ChatCompletionTool[] = [
       { type: "function", function: { name: "lookup", parameters: { type: "object", properties: {} } } },
@@ -100,7 +100,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.equal(sent.max_tokens, 64);
   });
 
-  it("streams text chunk by chunk and ends with a usage chunk carrying the cost", async () => {
+  it("[openai] [stream] [usage] streams text chunk by chunk and ends with a usage chunk carrying the cost", async () => {
     upstreams.openai.setHandler(() => replyWithChunkFixture("openai/chat-stream-text-with-usage.chunks.txt"));
     const stream = await gateway.openai.chat.completions.create({
       model: "openai/gpt-4.1-nano",
@@ -125,7 +125,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.deepEqual(upstreams.openai.requests.at(-1)?.body.stream_options, { include_usage: true });
   });
 
-  it("assembles a streamed tool call with the SDK's stream helper", async () => {
+  it("[openai] [streamed tools] assembles a streamed tool call with the SDK's stream helper", async () => {
     upstreams.openai.setHandler(() => replyWithCassette("openai/chat-stream-tool-call.cassette.yaml"));
     const runner = gateway.openai.chat.completions.stream({
       model: "openai/gpt-3.5-turbo",
@@ -151,7 +151,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.match(args.location ?? "", /San Francisco/);
   });
 
-  it("keeps two parallel streamed tool calls apart", async () => {
+  it("[openai] [streamed tools] keeps two parallel streamed tool calls apart", async () => {
     upstreams.openai.setHandler(() => replyWithCassette("openai/chat-stream-two-tool-calls.cassette.yaml"));
     const runner = gateway.openai.chat.completions.stream({
       model: "openai/gpt-4o",
@@ -166,7 +166,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     }
   });
 
-  it("returns non-streamed tool calls", async () => {
+  it("[openai] [tools] returns non-streamed tool calls", async () => {
     upstreams.openai.setHandler(() => replyWithCassette("openai/chat-tool-calls.cassette.yaml"));
     const completion = await gateway.openai.chat.completions.create({
       model: "openai/gpt-4o",
@@ -176,7 +176,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.ok((completion.choices[0]?.message.tool_calls?.length ?? 0) > 0);
   });
 
-  it("reports reasoning tokens of an o-series model and sends max_completion_tokens", async () => {
+  it("[openai] [reasoning] reports reasoning tokens of an o-series model and sends max_completion_tokens", async () => {
     upstreams.openai.setHandler(() => replyWithCassette("openai/chat-reasoning-o3-mini.cassette.yaml", 1));
     const completion = await gateway.openai.chat.completions.create({
       model: "openai/o3-mini",
@@ -191,7 +191,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.equal(sent?.max_tokens, undefined);
   });
 
-  it("reports a parameter the model does not support in x-aig-warning", async () => {
+  it("[openai] [text] reports a parameter the model does not support in x-aig-warning", async () => {
     upstreams.openai.setHandler(() => replyWithCassette("openai/chat-reasoning-o3-mini.cassette.yaml", 1));
     const { response } = await gateway.openai.chat.completions
       .create({ model: "openai/o3-mini", messages: [{ role: "user", content: "x" }], temperature: 0.2 })
@@ -200,7 +200,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.equal(upstreams.openai.requests.at(-1)?.body.temperature, undefined);
   });
 
-  it("renames Groq's streamed `reasoning` to reasoning_content and bills its usage", async () => {
+  it("[groq] [stream] [reasoning] [usage] renames Groq's streamed `reasoning` to reasoning_content and bills its usage", async () => {
     upstreams.groq.setHandler(() => replyWithChunkFixture("groq/chat-stream-reasoning.chunks.txt"));
     const stream = await gateway.openai.chat.completions.create({
       model: "qwen/qwen3-32b",
@@ -220,7 +220,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.equal(usage?.completion_tokens_details?.reasoning_tokens, 963);
   });
 
-  it("returns Groq non-streamed reasoning as reasoning_content", async () => {
+  it("[groq] [reasoning] returns Groq non-streamed reasoning as reasoning_content", async () => {
     upstreams.groq.setHandler(() => replyWithJsonFixture("groq/chat-reasoning.json"));
     const completion = await gateway.openai.chat.completions.create({
       model: "qwen/qwen3-32b",
@@ -231,7 +231,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.equal(message.reasoning, undefined);
   });
 
-  it("passes DeepSeek's streamed reasoning_content through", async () => {
+  it("[deepseek] [stream] [reasoning] [usage] passes DeepSeek's streamed reasoning_content through", async () => {
     upstreams.deepseek.setHandler(() => replyWithCassette("deepseek/chat-stream-reasoning.cassette.yaml"));
     const stream = await gateway.openai.chat.completions.create({
       model: "deepseek/deepseek-reasoner",
@@ -252,7 +252,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.ok((usage?.completion_tokens ?? 0) > 0);
   });
 
-  it("returns DeepSeek tool calls and JSON mode answers", async () => {
+  it("[deepseek] [tools] returns DeepSeek tool calls and JSON mode answers", async () => {
     upstreams.deepseek.setHandler(() => replyWithJsonFixture("deepseek/chat-tool-call.json"));
     const tools = await gateway.openai.chat.completions.create({
       model: "deepseek/deepseek-chat",
@@ -268,7 +268,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.doesNotThrow(() => JSON.parse(json.choices[0]?.message.content ?? "") as unknown);
   });
 
-  it("streams Mistral text and reasoning", async () => {
+  it("[mistral] [stream] [usage] streams Mistral text and reasoning", async () => {
     upstreams.mistral.setHandler(() => replyWithChunkFixture("mistral/chat-stream-text.chunks.txt"));
     const final = await gateway.openai.chat.completions
       .stream({ model: "mistral/mistral-small-latest", messages: [{ role: "user", content: "hi" }] })
@@ -290,13 +290,16 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.ok((usage?.total_tokens ?? 0) > 0);
   });
 
-  it("answers Mistral and xAI non-streamed text and tool calls", async () => {
+  it("[mistral] [tools] answers Mistral non-streamed tool calls", async () => {
     upstreams.mistral.setHandler(() => replyWithJsonFixture("mistral/chat-tool-call.json"));
     const mistral = await gateway.openai.chat.completions.create({
       model: "mistral/mistral-small-latest",
       messages: [{ role: "user", content: "call" }],
     });
     assert.ok((mistral.choices[0]?.message.tool_calls?.length ?? 0) > 0);
+  });
+
+  it("[xai] [text] [tools] answers xAI non-streamed text and tool calls", async () => {
     upstreams.xai.setHandler(() => replyWithJsonFixture("xai/chat-tool-call.json"));
     const xai = await gateway.openai.chat.completions.create({
       model: "xai/grok-3",
@@ -311,7 +314,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.ok((text.choices[0]?.message.content ?? "").length > 0);
   });
 
-  it("streams xAI text", async () => {
+  it("[xai] [stream] streams xAI text", async () => {
     upstreams.xai.setHandler(() => replyWithChunkFixture("xai/chat-stream-text.chunks.txt"));
     const final = await gateway.openai.chat.completions
       .stream({ model: "xai/grok-3", messages: [{ role: "user", content: "hi" }] })
@@ -319,7 +322,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.ok((final.choices[0]?.message.content ?? "").length > 0);
   });
 
-  it("streams OpenRouter reasoning with usage", async () => {
+  it("[openrouter] [stream] [reasoning] [usage] streams OpenRouter reasoning with usage", async () => {
     upstreams.openrouter.setHandler(() =>
       replyWithCassette("openrouter/chat-stream-reasoning.cassette.yaml"),
     );
@@ -339,5 +342,61 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     }
     assert.ok(reasoning.length > 0);
     assert.ok((usage?.completion_tokens ?? 0) > 0);
+  });
+
+  it("[groq] [deepseek] [mistral] [xai] [text] [usage] answers recorded non-streamed text with usage and cost", async () => {
+    const recordings = [
+      { vendor: "groq", model: "meta/llama-3.3-70b", fixture: "groq/chat-text.json" },
+      { vendor: "deepseek", model: "deepseek/deepseek-chat", fixture: "deepseek/chat-text.json" },
+      { vendor: "mistral", model: "mistral/mistral-small-latest", fixture: "mistral/chat-text.json" },
+      { vendor: "xai", model: "xai/grok-3", fixture: "xai/chat-text.json" },
+    ] as const;
+    for (const { vendor, model, fixture } of recordings) {
+      upstreams[vendor].setHandler(() => replyWithJsonFixture(fixture));
+      const completion = await gateway.openai.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: "Invent a new holiday" }],
+      });
+      const recorded = readJsonFixture(fixture) as {
+        choices: { message: { content: string } }[];
+        usage: { prompt_tokens: number; completion_tokens: number };
+      };
+      assert.equal(completion.model, model);
+      assert.equal(completion.choices[0]?.message.content, recorded.choices[0]?.message.content);
+      assert.equal(completion.usage?.prompt_tokens, recorded.usage.prompt_tokens, vendor);
+      assert.equal(completion.usage?.completion_tokens, recorded.usage.completion_tokens, vendor);
+      assert.ok(((completion.usage as { cost?: number } | undefined)?.cost ?? 0) > 0, vendor);
+    }
+  });
+
+  it("[groq] [tools] returns Groq's recorded tool call without arguments as {}", async () => {
+    upstreams.groq.setHandler(() => replyWithJsonFixture("groq/chat-tool-call.json"));
+    const completion = await gateway.openai.chat.completions.create({
+      model: "meta/llama-3.3-70b",
+      messages: [{ role: "user", content: "weather?" }],
+      tools: [
+        { type: "function", function: { name: "weather", parameters: { type: "object", properties: {} } } },
+      ],
+    });
+    const call = completion.choices[0]?.message.tool_calls?.[0];
+    assert.equal(completion.choices[0]?.finish_reason, "tool_calls");
+    assert.equal(call?.type === "function" ? call.function.name : "", "weather");
+    assert.deepEqual(JSON.parse(call?.type === "function" ? call.function.arguments : "null"), {});
+  });
+
+  it("[openrouter] [errors] answers OpenRouter's recorded 429 (rate-limited upstream) with a 429 and its message", async () => {
+    upstreams.openrouter.setHandler(() =>
+      replyWithCassette("openrouter/chat-error-429-upstream-rate-limited.cassette.yaml"),
+    );
+    await assert.rejects(
+      gateway.openai.chat.completions.create({
+        model: "anthropic/claude-sonnet-4.5",
+        messages: [{ role: "user", content: "Tell me a joke." }],
+      }),
+      (error: unknown) =>
+        error instanceof Error &&
+        (error as { status?: number }).status === 429 &&
+        /Provider returned error/.test(error.message),
+    );
   });
 });

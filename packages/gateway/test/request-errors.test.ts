@@ -158,7 +158,7 @@ describe("request errors", { skip: fixturesMissing }, () => {
     assert.equal(envelope.error.param, "x-aig-tag");
   });
 
-  it("maps recorded upstream 4xx errors with the vendor's message", async () => {
+  it("[openai] [groq] [errors] maps recorded upstream 4xx errors with the vendor's message", async () => {
     openaiUpstream.setHandler(() =>
       replyWithJsonFixture("openai/chat-error-400-unsupported-parameter.json", 400),
     );
@@ -191,7 +191,7 @@ describe("request errors", { skip: fixturesMissing }, () => {
     assert.match(quota.message, /quota/);
   });
 
-  it("turns an upstream credential rejection into 502, not a 401 for the client", async () => {
+  it("[openai] [errors] turns an upstream credential rejection into 502, not a 401 for the client", async () => {
     openaiUpstream.setHandler(() =>
       replyWithCassette("openai/completions-error-401-invalid-api-key.cassette.yaml"),
     );
@@ -203,7 +203,7 @@ describe("request errors", { skip: fixturesMissing }, () => {
     assert.match(error.message, /openai/);
   });
 
-  it("answers upstream 5xx with 502 and an unreachable upstream with 502", async () => {
+  it("[openai] [errors] answers upstream 5xx with 502 and an unreachable upstream with 502", async () => {
     openaiUpstream.setHandler(() => ({ status: 503, body: "<html>upstream down</html>" }));
     const fiveHundred = await gateway.openai.chat.completions
       .create({ model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }] })
@@ -219,7 +219,7 @@ describe("request errors", { skip: fixturesMissing }, () => {
     assert.equal(refused.status, 502);
   });
 
-  it("answers an upstream that never responds with 504", async () => {
+  it("[openai] [errors] answers an upstream that never responds with 504", async () => {
     openaiUpstream.setHandler(() => ({ status: 200, hang: true }));
     const error = await gateway.openai.chat.completions
       .create({ model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }] })
@@ -229,7 +229,7 @@ describe("request errors", { skip: fixturesMissing }, () => {
     assert.equal((error.error as Envelope["error"]).type, "timeout_error");
   });
 
-  it("ends a stream whose upstream dies midway with an error event the SDK raises", async () => {
+  it("[openai] [mid-stream error] ends a stream whose upstream dies midway with an error event the SDK raises", async () => {
     const frames = readChunkLines("openai/chat-stream-text-with-usage.chunks.txt").map(
       (line) => `data: ${line}\n\n`,
     );
@@ -251,7 +251,7 @@ describe("request errors", { skip: fixturesMissing }, () => {
     assert.equal(received, 5);
   });
 
-  it("passes an in-stream upstream error on as an error, not as success", async () => {
+  it("[openai] [mid-stream error] passes an in-stream upstream error on as an error, not as success", async () => {
     // A recorded error body arriving as an SSE event after recorded content chunks.
     const errorBody = readCassette("openrouter/chat-error-429-upstream-rate-limited.cassette.yaml")[0]
       ?.response.body;

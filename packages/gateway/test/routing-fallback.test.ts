@@ -139,23 +139,25 @@ describe("smart routing and fallbacks", { skip: fixturesMissing }, () => {
   });
 
   it("retries one provider with backoff that honours retry-after", async () => {
-    let calls = 0;
-    deepseekUpstream.setHandler(() => {
-      calls++;
-      return calls === 1
-        ? {
-            status: 429,
-            headers: { "content-type": "application/json", "retry-after": "2" },
-            body: JSON.stringify({ error: { message: "busy" } }),
-          }
-        : calls === 2
-          ? { status: 503, headers: { "content-type": "application/json" }, body: "{}" }
-          : replyWithJsonFixture("openai/chat-completion-text.json");
-    });
-    const { response } = await create({ model: "test/solo" });
-    assert.equal(response.headers.get("x-aig-attempts"), "3");
-    // First retry waits the upstream's 2 s (more than the 250 ms backoff); the second backs off 500 ms.
-    assert.deepEqual(slept, [2000, 500]);
+    const failOnce = (failure: { status: number; headers: Record<string, string> }) => {
+      let calls = 0;
+      deepseekUpstream.setHandler(() =>
+        ++calls === 1
+          ? { ...failure, body: JSON.stringify({ error: { message: "busy" } }) }
+          : replyWithJsonFixture("openai/chat-completion-text.json"),
+      );
+    };
+    failOnce({ status: 429, headers: { "content-type": "application/json", "retry-after": "2" } });
+    const first = await create({ model: "test/solo" });
+    assert.equal(first.response.headers.get("x-aig-attempts"), "2");
+    // The upstream's 2 s is longer than the first backoff (250 ms ±20 %): it wins.
+    assert.deepEqual(slept, [2000]);
+
+    slept.length = 0;
+    failOnce({ status: 503, headers: { "content-type": "application/json" } });
+    const second = await create({ model: "test/solo" });
+    assert.equal(second.response.headers.get("x-aig-attempts"), "2");
+    assert.deepEqual(slept, [250]);
   });
 
   it("falls back on a timeout, a connection reset and a malformed body", async () => {

@@ -15,7 +15,10 @@ export interface NewBatch {
 export interface BatchService {
   create(context: RequestContext, batch: NewBatch): Promise<BatchRecord>;
   get(accountId: string, id: string): Promise<BatchRecord>;
-  list(accountId: string, query: { limit: number; after: string | undefined }): Promise<{
+  list(
+    accountId: string,
+    query: { limit: number; after: string | undefined },
+  ): Promise<{
     batches: BatchRecord[];
     hasMore: boolean;
   }>;

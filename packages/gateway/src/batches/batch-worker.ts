@@ -71,7 +71,12 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     let found = 0;
     await recordMissedEvents();
     const at = now();
-    const batches = await store.claimBatches({ now: at, limit: 5, leaseOwner: owner, leaseUntil: at + options.leaseMs });
+    const batches = await store.claimBatches({
+      now: at,
+      limit: 5,
+      leaseOwner: owner,
+      leaseUntil: at + options.leaseMs,
+    });
     for (const batch of batches) {
       found += 1;
       await advanceBatch(batch).catch(async (error: unknown) => {
@@ -124,8 +129,13 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
       case "cancelling":
         await finish(batch, "cancelled");
         return;
-      default:
+      case "completed":
+      case "failed":
+      case "expired":
+      case "cancelled":
+        // Finished meanwhile (claimed just before); nothing to do.
         await store.updateBatch(batch.id, owner, {});
+        return;
     }
   }
 
@@ -138,7 +148,12 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
         status: "failed",
         failedAt: now(),
         errors: [
-          { code: "file_not_found", message: `Input file '${batch.inputFileId}' is gone.`, param: "input_file_id", line: null },
+          {
+            code: "file_not_found",
+            message: `Input file '${batch.inputFileId}' is gone.`,
+            param: "input_file_id",
+            line: null,
+          },
         ],
       });
       return;
@@ -177,11 +192,14 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     const unfinished =
       status === "cancelled"
         ? { code: "batch_cancelled", message: "The batch was cancelled before this request ran." }
-        : { code: "batch_expired", message: "This request could not be executed before the completion window expired." };
+        : {
+            code: "batch_expired",
+            message: "This request could not be executed before the completion window expired.",
+          };
     let succeeded = 0;
     let failed = 0;
     async function* render(kind: "output" | "error"): AsyncGenerator<string> {
-      for (let from = 0; ; ) {
+      for (let from = 0; ;) {
         const page = await store.listBatchLines(batch.id, from, linePageSize);
         for (const line of page) {
           if (line.status === "succeeded" && kind === "output" && line.output) yield line.output;
@@ -194,7 +212,7 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
         from = (page.at(-1)?.index ?? from) + 1;
       }
     }
-    for (let from = 0; ; ) {
+    for (let from = 0; ;) {
       const page = await store.listBatchLines(batch.id, from, linePageSize);
       for (const line of page) {
         if (line.status === "succeeded") succeeded += 1;
@@ -215,7 +233,11 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
       status,
       outputFileId: outputFile?.id ?? null,
       errorFileId: errorFile?.id ?? null,
-      ...(status === "completed" ? { completedAt: at } : status === "cancelled" ? { cancelledAt: at } : { expiredAt: at }),
+      ...(status === "completed"
+        ? { completedAt: at }
+        : status === "cancelled"
+          ? { cancelledAt: at }
+          : { expiredAt: at }),
     });
     await recordEvent(batch.accountId, batch.id);
   }
@@ -226,9 +248,16 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
       const batch = await store.findBatchById(line.batchId);
       const profile = batch ? await directory.findProfile(batch.accountId) : undefined;
       if (!batch || !profile) {
-        await finishLine(line, requestId, 404, toErrorEnvelope(new GatewayError("not_found", {
-          message: "The account of this batch no longer exists.",
-        })).body);
+        await finishLine(
+          line,
+          requestId,
+          404,
+          toErrorEnvelope(
+            new GatewayError("not_found", {
+              message: "The account of this batch no longer exists.",
+            }),
+          ).body,
+        );
         return;
       }
       const context: RequestContext = {
@@ -255,7 +284,8 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
       capture.take(requestId);
       // Shutdown or a storage failure: the line goes back untouched and runs again (charged once).
       await store.releaseBatchLine(line.batchId, line.index, owner).catch(() => undefined);
-      if (!shutdown.signal.aborted) options.log("batch line failed; will retry", { batch: line.batchId, error: String(error) });
+      if (!shutdown.signal.aborted)
+        options.log("batch line failed; will retry", { batch: line.batchId, error: String(error) });
     }
   }
 
@@ -271,7 +301,10 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     }
     const request = parseWithSchema(chatRequestSchema, raw) as ChatCompletionRequest;
     if (request.stream === true) {
-      throw new GatewayError("invalid_request", { param: "stream", message: "Batch requests cannot stream." });
+      throw new GatewayError("invalid_request", {
+        param: "stream",
+        message: "Batch requests cannot stream.",
+      });
     }
     const { completion } = await options.chat.complete(context, request, shutdown.signal);
     // The body reports the discounted cost the line is billed, not the list price.
@@ -280,7 +313,12 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     return completion;
   }
 
-  async function finishLine(line: BatchLineRecord, requestId: string, status: number, body: unknown): Promise<void> {
+  async function finishLine(
+    line: BatchLineRecord,
+    requestId: string,
+    status: number,
+    body: unknown,
+  ): Promise<void> {
     const usage = capture.take(requestId);
     const succeeded = status >= 200 && status < 300;
     const finished = await store.finishBatchLine(
@@ -289,13 +327,22 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
       owner,
       {
         status: succeeded ? "succeeded" : "failed",
-        output: outputLine(requestId, line.customId, { status_code: status, request_id: requestId, body }, null),
+        output: outputLine(
+          requestId,
+          line.customId,
+          { status_code: status, request_id: requestId, body },
+          null,
+        ),
         costNanodollars: usage.reduce((total, row) => total + row.costNanodollars, 0),
         completedAt: now(),
       },
       usage,
     );
-    if (!finished) options.log("batch line was finished elsewhere; this result is dropped", { batch: line.batchId, line: line.index });
+    if (!finished)
+      options.log("batch line was finished elsewhere; this result is dropped", {
+        batch: line.batchId,
+        line: line.index,
+      });
   }
 
   async function recordEvent(accountId: string, id: string): Promise<void> {

@@ -19,7 +19,10 @@ export function createUsageCapture(discountPpm: number): UsageCapture {
   const captured = new Map<string, UsageRecord[]>();
   return {
     record(usage) {
-      const discounted = { ...usage, costNanodollars: applyBatchDiscount(usage.costNanodollars, discountPpm) };
+      const discounted = {
+        ...usage,
+        costNanodollars: applyBatchDiscount(usage.costNanodollars, discountPpm),
+      };
       const rows = captured.get(usage.requestId);
       if (rows) rows.push(discounted);
       else captured.set(usage.requestId, [discounted]);

@@ -53,7 +53,11 @@ export async function readBatchInput(
       continue;
     }
     if (seen.has(customId)) {
-      problem("duplicate_custom_id", `custom_id '${customId}' is used by more than one request.`, "custom_id");
+      problem(
+        "duplicate_custom_id",
+        `custom_id '${customId}' is used by more than one request.`,
+        "custom_id",
+      );
       continue;
     }
     seen.add(customId);
@@ -62,7 +66,11 @@ export async function readBatchInput(
       continue;
     }
     if (url !== endpoint) {
-      problem("mismatched_endpoint", `url ${JSON.stringify(url)} does not match the batch endpoint ${endpoint}.`, "url");
+      problem(
+        "mismatched_endpoint",
+        `url ${JSON.stringify(url)} does not match the batch endpoint ${endpoint}.`,
+        "url",
+      );
       continue;
     }
     if (!isObject(body)) {
@@ -76,7 +84,12 @@ export async function readBatchInput(
     lines.push({ index: lines.length, customId, body: JSON.stringify(body) });
   }
   if (lines.length === 0 && errors.length === 0) {
-    errors.push({ code: "empty_file", message: "The input file holds no requests.", param: null, line: null });
+    errors.push({
+      code: "empty_file",
+      message: "The input file holds no requests.",
+      param: null,
+      line: null,
+    });
   }
   return { lines, errors };
 }

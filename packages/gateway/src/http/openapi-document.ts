@@ -43,7 +43,35 @@ const successHeaders = {
     description: "Parameters dropped because the model does not support them.",
     schema: { type: "string" },
   },
+  "x-aig-served-by": { description: "The model that answered (after any fallback).", schema: { type: "string" } },
+  "x-aig-attempts": { description: "Upstream attempts, retries and fallbacks included.", schema: { type: "string" } },
+  "x-aig-route-policy": { description: "The routing policy applied.", schema: { type: "string" } },
+  "x-aig-cache": { description: "`hit` or `miss` when the response cache is on.", schema: { type: "string" } },
 };
+
+const routingRequestHeaders = [
+  {
+    name: "x-cache",
+    in: "header",
+    required: false,
+    description: "Response cache: `auto` (deterministic requests only), `force` or `skip`.",
+    schema: { enum: ["auto", "force", "skip"] },
+  },
+  {
+    name: "x-routing",
+    in: "header",
+    required: false,
+    description: "Auto Router bias (header form of the body field).",
+    schema: { enum: ["cost", "speed", "quality", "auto"] },
+  },
+  {
+    name: "x-baseline-model",
+    in: "header",
+    required: false,
+    description: "Auto Router cost ceiling and savings yardstick (header form of `baseline_model`).",
+    schema: { type: "string" },
+  },
+];
 
 const requestHeaders = [
   {
@@ -148,7 +176,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       "/v1/chat/completions": {
         post: {
           summary: "Create a chat completion (JSON, or server-sent events with `stream: true`)",
-          parameters: requestHeaders,
+          parameters: [...requestHeaders, ...routingRequestHeaders],
           requestBody: { required: true, content: json(reference("ChatCompletionRequest")) },
           responses: {
             "200": {
@@ -225,6 +253,32 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               description:
                 "`{data: [{id, description, endpoint, model_count}], modalities, endpoints, counts}`",
             },
+            "401": commonErrors["401"],
+          },
+        },
+      },
+      "/v1/health/providers": {
+        get: {
+          summary: "Live health of every usable route: success rate, p50 latency, throughput, breaker state",
+          parameters: [
+            { name: "provider", in: "query", required: false, schema: { type: "string" } },
+            { name: "model", in: "query", required: false, schema: { type: "string" } },
+          ],
+          responses: {
+            "200": {
+              description:
+                "`{providers: [{provider, routes, open_routes, requests, failures, status}], data: [{model, provider, upstream_id, breaker: {state, consecutive_failures, retry_at}, requests, successes, failures, success_rate, p50_latency_ms, throughput_tokens_per_second, last_attempt_at}]}`",
+            },
+            "400": errorResponse("Unknown query parameter"),
+            "401": commonErrors["401"],
+          },
+        },
+      },
+      "/v1/cache": {
+        delete: {
+          summary: "Flush the response cache entries of the calling key's billing account",
+          responses: {
+            "200": { description: "`{object: \"cache.flush\", account_id, deleted}`" },
             "401": commonErrors["401"],
           },
         },

@@ -35,7 +35,8 @@ export interface JobRuntimeOptions {
 export function createJobRuntime(options: JobRuntimeOptions): JobRuntime {
   const { config } = options;
   const http = createJobHttpClient(config.timeouts);
-  let worker: JobWorker | undefined;
+  // The service wakes the worker, which needs the service to render events: tie the knot lazily.
+  const wake = { current: (): void => undefined };
   const service = createJobService({
     store: options.storage.jobs,
     catalog: options.catalog,
@@ -47,10 +48,10 @@ export function createJobRuntime(options: JobRuntimeOptions): JobRuntime {
     http,
     publicBaseUrl: config.publicBaseUrl,
     now: options.now,
-    wake: () => worker?.wake(),
+    wake: () => wake.current(),
     log: options.log,
   });
-  worker = createJobWorker({
+  const worker = createJobWorker({
     store: options.storage.jobs,
     service,
     catalog: options.catalog,
@@ -69,12 +70,12 @@ export function createJobRuntime(options: JobRuntimeOptions): JobRuntime {
     leaseMs: config.jobs.leaseMs,
     log: options.log,
   });
-  const started = worker;
+  wake.current = () => worker.wake();
   return {
     service,
-    worker: started,
+    worker,
     async close() {
-      await started.stop();
+      await worker.stop();
       await http.close();
     },
   };

@@ -96,7 +96,11 @@ export function toUpstreamJobError(provider: string, response: JobHttpResponse):
   if (typeof body === "object" && body !== null) {
     const record = body as Record<string, unknown>;
     const error = record.error;
-    if (typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string") {
+    if (
+      typeof error === "object" &&
+      error !== null &&
+      typeof (error as { message?: unknown }).message === "string"
+    ) {
       detail = (error as { message: string }).message;
     } else if (typeof record.detail === "string") {
       detail = record.detail;
@@ -122,4 +126,6 @@ export function isProviderOrigin(config: ProviderConfig, url: string): boolean {
 }
 
 export const asRecord = (value: unknown): Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};

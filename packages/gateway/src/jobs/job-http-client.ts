@@ -6,7 +6,10 @@ export interface JobHttpClient {
   /** Sends a submit or poll request and reads the (JSON or text) answer. Network failures are retryable. */
   send(request: JobHttpRequest, signal: AbortSignal): Promise<JobHttpResponse>;
   /** Opens a result download; the caller consumes the body. Non-2xx answers throw. */
-  open(request: JobHttpRequest, signal: AbortSignal): Promise<{ body: Readable; contentType: string | undefined }>;
+  open(
+    request: JobHttpRequest,
+    signal: AbortSignal,
+  ): Promise<{ body: Readable; contentType: string | undefined }>;
   close(): Promise<void>;
 }
 
@@ -75,7 +78,9 @@ export function createJobHttpClient(timeouts: JobHttpTimeouts): JobHttpClient {
       if (response.statusCode < 200 || response.statusCode >= 300) {
         const text = (await response.body.text()).slice(0, 300);
         throw new UpstreamJobError(
-          response.statusCode >= 500 || response.statusCode === 429 ? "upstream_unavailable" : "download_failed",
+          response.statusCode >= 500 || response.statusCode === 429
+            ? "upstream_unavailable"
+            : "download_failed",
           `Downloading the result from ${url(job)} answered ${response.statusCode}: ${text}`,
           response.statusCode >= 500 || response.statusCode === 429,
         );

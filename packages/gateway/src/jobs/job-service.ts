@@ -171,7 +171,12 @@ export function createJobService(options: JobServiceOptions): JobService {
       let resultUrl: string | null = null;
       if (job.status === "completed" && job.resultFile) {
         try {
-          const signed = await files.signJobResultPath(job.accountId, job.id, job.resultFile, resultUrlSeconds);
+          const signed = await files.signJobResultPath(
+            job.accountId,
+            job.id,
+            job.resultFile,
+            resultUrlSeconds,
+          );
           resultUrl = `${options.publicBaseUrl ?? origin}${signed.path}`;
         } catch {
           // The file is past retention: the job stays readable without a URL.

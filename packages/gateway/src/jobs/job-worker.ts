@@ -12,7 +12,6 @@ import { computeJobCostNanodollars } from "./compute-job-cost.ts";
 import {
   UpstreamJobError,
   type JobAdapter,
-  type JobInput,
   type JobModality,
   type JobPollOutcome,
   type JobTarget,
@@ -96,7 +95,12 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     const free = options.concurrency - active.size;
     if (free <= 0) return 0;
     const at = now();
-    const jobs = await store.claimJobs({ now: at, limit: free, leaseOwner: owner, leaseUntil: at + options.leaseMs });
+    const jobs = await store.claimJobs({
+      now: at,
+      limit: free,
+      leaseOwner: owner,
+      leaseUntil: at + options.leaseMs,
+    });
     for (const job of jobs) {
       const running = runStep(job).finally(() => {
         active.delete(job.id);
@@ -109,14 +113,17 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
 
   async function runStep(job: JobRecord): Promise<void> {
     const renew = (): void => {
-      heartbeat = options.timers.setTimeout(() => {
-        void store
-          .renewJobLease(job.id, owner, now() + options.leaseMs)
-          .catch(() => false)
-          .then(() => {
-            if (active.has(job.id)) renew();
-          });
-      }, Math.max(10, Math.floor(options.leaseMs / 3)));
+      heartbeat = options.timers.setTimeout(
+        () => {
+          void store
+            .renewJobLease(job.id, owner, now() + options.leaseMs)
+            .catch(() => false)
+            .then(() => {
+              if (active.has(job.id)) renew();
+            });
+        },
+        Math.max(10, Math.floor(options.leaseMs / 3)),
+      );
     };
     let heartbeat: unknown;
     renew();
@@ -140,7 +147,12 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     const progress = readProgress(job);
     if (shutdown.signal.aborted) {
       // Given back untouched, so another worker (or this one after a restart) carries on at once.
-      await store.saveJobProgress(job.id, owner, { upstream: job.upstream, nextRunAt: now(), attempts: job.attempts }, now());
+      await store.saveJobProgress(
+        job.id,
+        owner,
+        { upstream: job.upstream, nextRunAt: now(), attempts: job.attempts },
+        now(),
+      );
       return;
     }
     if (error instanceof GatewayError) {
@@ -195,14 +207,21 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       }
       const estimate = computeJobCostNanodollars(resolved.route.price, input.duration ?? 0);
       admissions.set(job.id, await spendGuard.admit(profile, job.tag, job.model, estimate));
-      const response = await http.send(resolved.adapter.toSubmitRequest(resolved.config, input, target), shutdown.signal);
+      const response = await http.send(
+        resolved.adapter.toSubmitRequest(resolved.config, input, target),
+        shutdown.signal,
+      );
       const state = resolved.adapter.readSubmitResponse(response, input, target);
       const next: UpstreamProgress = { provider: resolved.adapter.provider, state, failures: 0 };
       const needsPoll = resolved.adapter.toPollRequest(resolved.config, state) !== null;
       await store.saveJobProgress(
         job.id,
         owner,
-        { upstream: next, nextRunAt: now() + (needsPoll ? options.upstreamPollMs : 0), attempts: job.attempts + 1 },
+        {
+          upstream: next,
+          nextRunAt: now() + (needsPoll ? options.upstreamPollMs : 0),
+          attempts: job.attempts + 1,
+        },
         now(),
       );
       return;
@@ -211,7 +230,11 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     const config = providers.find((provider) => provider.id === progress.provider);
     const route = findRoute(job, progress.provider);
     if (!adapter || !config || !route) {
-      await fail(job, "provider_unavailable", `Provider ${progress.provider} is no longer configured for ${job.model}.`);
+      await fail(
+        job,
+        "provider_unavailable",
+        `Provider ${progress.provider} is no longer configured for ${job.model}.`,
+      );
       return;
     }
     const request = adapter.toPollRequest(config, progress.state);
@@ -234,7 +257,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
         await fail(job, outcome.code, outcome.message);
         return;
       case "succeeded":
-        await complete(job, outcome, route, progress.provider, input);
+        await complete(job, outcome, route, progress.provider);
         return;
     }
   }
@@ -277,16 +300,20 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     outcome: Extract<JobPollOutcome, { kind: "succeeded" }>,
     route: CatalogRoute,
     provider: string,
-    input: JobInput,
   ): Promise<void> {
     const { output } = outcome;
     if (output.kind === "download") {
       const download = await http.open(output.request, shutdown.signal);
       await files.saveJobResult(job.accountId, job.id, output.filename, download.body, output.contentType);
     } else {
-      await files.saveJobResult(job.accountId, job.id, output.filename, Readable.from([output.bytes]), output.contentType);
+      await files.saveJobResult(
+        job.accountId,
+        job.id,
+        output.filename,
+        Readable.from([output.bytes]),
+        output.contentType,
+      );
     }
-    void input;
     const cost = computeJobCostNanodollars(route.price, outcome.billedSeconds);
     const finished = await store.finishJob(
       job.id,
@@ -339,7 +366,10 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     try {
       (await spendGuard.admit(profile, job.tag, job.model, 0)).settle(cost);
     } catch (error) {
-      options.log("could not add a finished job's cost to the spend counters", { job: job.id, error: String(error) });
+      options.log("could not add a finished job's cost to the spend counters", {
+        job: job.id,
+        error: String(error),
+      });
     }
   }
 

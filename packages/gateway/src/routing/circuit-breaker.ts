@@ -29,16 +29,19 @@ export interface BreakerSnapshot {
 }
 
 export interface CircuitBreakers {
-  /** Whether the route may be planned now (no side effect). */
+  /** Whether the route may be planned first now: not open, not cooling after a 429 (no side effect). */
   isAvailable(key: string): boolean;
   /**
-   * Claims the right to send on the route: always in closed state; the one probe once an open
-   * breaker's time is up; false while a probe is already out or the breaker is open.
+   * Claims the right to send on the route: always in closed state (even while cooling after a 429:
+   * the planner already put such a route last); the one probe once an open breaker's time is up;
+   * false while a probe is already out or the breaker is open.
    */
   acquire(key: string): boolean;
   recordSuccess(key: string): void;
   /** `coolDownMs`: the upstream's retry-after; the route is skipped at least that long. */
   recordFailure(key: string, coolDownMs?: number): void;
+  /** A 429's retry-after: the route is skipped that long without counting as a failure. */
+  coolDown(key: string, milliseconds: number): void;
   /** The attempt ended without saying anything about the route (client left): frees a probe. */
   release(key: string): void;
   snapshot(key: string): BreakerSnapshot;
@@ -107,7 +110,7 @@ export function createCircuitBreakers(
       const breaker = breakers.get(key);
       if (!breaker) return true;
       const time = now();
-      if (time < breaker.coolUntil) return false;
+      // A cooling route was planned last on purpose (nothing better was left): it may be tried.
       if (breaker.state === "closed") return true;
       if (breaker.state === "open") {
         if (time < breaker.openUntil) return false;
@@ -136,6 +139,11 @@ export function createCircuitBreakers(
       } else if (breaker.state === "closed" && breaker.consecutiveFailures >= settings.failureThreshold) {
         open(breaker, settings.openMs);
       }
+    },
+    coolDown(key, milliseconds) {
+      const breaker = get(key);
+      breaker.probeOut = false;
+      if (milliseconds > 0) breaker.coolUntil = Math.max(breaker.coolUntil, now() + milliseconds);
     },
     release(key) {
       const breaker = breakers.get(key);

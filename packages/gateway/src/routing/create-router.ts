@@ -202,6 +202,8 @@ export function createRouter(options: RouterOptions): Router {
     if (!primary) throw new GatewayError("invalid_request", { param: "model", message: "No model given." });
     let filteredOut = false;
     let openRetryAt = Number.POSITIVE_INFINITY;
+    // Routes cooling down after a 429 go last rather than away: still better than no answer.
+    const cooling: RouteCandidate[] = [];
     const candidates: RouteCandidate[] = [];
     const addModel = (model: CatalogModel): void => {
       const usable = usableRoutes(model);
@@ -209,6 +211,7 @@ export function createRouter(options: RouterOptions): Router {
       if (allowed.length < usable.length) filteredOut = true;
       for (const candidate of order(allowed, policy, request.routing)) {
         if (breakers.isAvailable(candidate.key)) candidates.push(candidate);
+        else if (breakers.snapshot(candidate.key).state === "closed") cooling.push(candidate);
         else openRetryAt = Math.min(openRetryAt, breakers.snapshot(candidate.key).retryAt ?? clock.now());
       }
     };
@@ -225,6 +228,7 @@ export function createRouter(options: RouterOptions): Router {
         if (candidates.length > before) added++;
       }
     }
+    candidates.push(...cooling);
     if (candidates.length === 0) {
       if (models.every((model) => usableRoutes(model).length === 0)) {
         // The operator has not enabled any provider of the model: the 503 that names the variable.

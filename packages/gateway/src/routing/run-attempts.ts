@@ -31,6 +31,11 @@ export interface AttemptsOutcome<Value> {
 
 /** Retries sleep at most this long in total per request (§3.9: "up to 3 hops within < 8 s"). */
 export const maxRetryWaitMs = 8_000;
+/**
+ * A retry-after longer than this ends the request's tries on that route: an interactive caller is
+ * better served by the 429 (with its retry-after) than by a silent multi-second stall.
+ */
+export const maxSingleWaitMs = 2_000;
 
 /** The trace headers of a request that went through the attempt loop. */
 export function toTraceHeaders(
@@ -58,6 +63,21 @@ export function readFailedAttempts(error: unknown): AttemptRecord[] {
 
 function isSwitchable(error: unknown): error is GatewayError {
   return error instanceof GatewayError && error.retryable;
+}
+
+/**
+ * Whether the provider itself looks down: a 5xx, a timeout, a reset or an unreadable body. A 429 only
+ * cools the route for its retry-after; a refused key (401/403 upstream) is worth another provider but
+ * not a second try on the same one.
+ */
+function signalsOutage(error: GatewayError): boolean {
+  if (!(error instanceof UpstreamError)) return error.status >= 500;
+  const status = error.upstreamStatus;
+  return status === null || status >= 500 || (status >= 200 && status < 300);
+}
+
+function isWorthRetryingSameRoute(error: GatewayError): boolean {
+  return error.status === 429 || signalsOutage(error);
 }
 
 /**
@@ -91,12 +111,17 @@ export async function runAttempts<Value>(
     throw error;
   };
 
+  // Routes that failed in a way another try on them will not fix (a refused key).
+  const noRetry = new Set<string>();
+  // The breaker counts one failure per route per request, so a request's own retries cannot open it.
+  const counted = new Set<string>();
   for (let index = 0; index < plan.maxAttempts && count > 0; index++) {
     const candidate = plan.candidates[index % count] as RouteCandidate;
+    if (noRetry.has(candidate.key)) continue;
     if (index >= count) {
       retries++;
       const wait = Math.max(computeBackoffMs(retries, clock.random), retryAfterByRoute.get(candidate.key) ?? 0);
-      if (waited + wait > maxRetryWaitMs) break;
+      if (wait > maxSingleWaitMs || waited + wait > maxRetryWaitMs) continue;
       waited += wait;
       await clock.sleep(wait, signal);
     }
@@ -106,8 +131,10 @@ export async function runAttempts<Value>(
     try {
       const result = await attempt(candidate, attempts.length + 1);
       if (result.failure) {
+        // Broken after the first byte: counted in the route's stats, but the breaker's business is
+        // requests that could not start, which are the ones it can save.
         health.recordFailure(candidate.key);
-        breakers.recordFailure(candidate.key);
+        breakers.release(candidate.key);
       } else {
         health.recordSuccess(candidate.key, result.latencyMs, result.completionTokens, result.durationMs);
         breakers.recordSuccess(candidate.key);
@@ -139,7 +166,15 @@ export async function runAttempts<Value>(
         error instanceof UpstreamError ? readRetryAfterMs(error.upstreamHeaders, clock.now()) : undefined;
       if (retryAfterMs !== undefined) retryAfterByRoute.set(candidate.key, retryAfterMs);
       health.recordFailure(candidate.key);
-      breakers.recordFailure(candidate.key, retryAfterMs);
+      if (signalsOutage(error) && !counted.has(candidate.key)) {
+        counted.add(candidate.key);
+        breakers.recordFailure(candidate.key, retryAfterMs);
+      } else if (retryAfterMs !== undefined) {
+        breakers.coolDown(candidate.key, retryAfterMs);
+      } else {
+        breakers.release(candidate.key);
+      }
+      if (!isWorthRetryingSameRoute(error)) noRetry.add(candidate.key);
       lastError = error;
     }
   }

@@ -51,7 +51,8 @@ export async function startFakeJobUpstreams(): Promise<FakeJobUpstreams> {
       // fal: submit, status, result, cancel, CDN file.
       let match = /^\/v1\/fal-ai\/[\w./-]+$/.exec(path);
       if (method === "POST" && match && !path.includes("/requests/")) {
-        if (request.headers.authorization !== "Key fal-test-key") return json(response, 401, { detail: "bad key" });
+        if (request.headers.authorization !== "Key fal-test-key")
+          return json(response, 401, { detail: "bad key" });
         const id = `fal-${++counter}`;
         const app = `${origin}/v1/fal-ai/app`;
         return json(response, 200, {
@@ -63,7 +64,8 @@ export async function startFakeJobUpstreams(): Promise<FakeJobUpstreams> {
       }
       match = /^\/v1\/fal-ai\/app\/requests\/([\w-]+)\/status$/.exec(path);
       if (method === "GET" && match?.[1]) {
-        if (!finished(match[1])) return json(response, 202, { status: state.holdQueue ? "IN_QUEUE" : "IN_PROGRESS" });
+        if (!finished(match[1]))
+          return json(response, 202, { status: state.holdQueue ? "IN_QUEUE" : "IN_PROGRESS" });
         return json(response, 200, {
           status: "COMPLETED",
           ...(state.falError ? { error: state.falError } : {}),
@@ -89,7 +91,9 @@ export async function startFakeJobUpstreams(): Promise<FakeJobUpstreams> {
       match = /^\/v1\/models\/([\w.-]+):predictLongRunning$/.exec(path);
       if (method === "POST" && match?.[1]) {
         if (request.headers["x-goog-api-key"] !== "gemini-test-key") {
-          return json(response, 403, { error: { code: 403, message: "API key not valid", status: "PERMISSION_DENIED" } });
+          return json(response, 403, {
+            error: { code: 403, message: "API key not valid", status: "PERMISSION_DENIED" },
+          });
         }
         return json(response, 200, { name: `models/${match[1]}/operations/op${++counter}` });
       }
@@ -108,7 +112,8 @@ export async function startFakeJobUpstreams(): Promise<FakeJobUpstreams> {
         });
       }
       if (method === "GET" && path === "/v1/files/video1:download?alt=media") {
-        if (request.headers["x-goog-api-key"] !== "gemini-test-key") return json(response, 403, { error: { message: "no key" } });
+        if (request.headers["x-goog-api-key"] !== "gemini-test-key")
+          return json(response, 403, { error: { message: "no key" } });
         response.writeHead(200, { "content-type": "video/mp4" });
         return response.end(fakeVideoBytes);
       }
@@ -116,7 +121,9 @@ export async function startFakeJobUpstreams(): Promise<FakeJobUpstreams> {
       if (method === "POST" && path.startsWith("/v1/v1/listen?")) {
         return json(response, 200, {
           metadata: { request_id: "dg-1", duration: 90 },
-          results: { channels: [{ alternatives: [{ transcript: "hello from the fake deepgram", words: [] }] }] },
+          results: {
+            channels: [{ alternatives: [{ transcript: "hello from the fake deepgram", words: [] }] }],
+          },
         });
       }
       json(response, 404, { detail: `no fake route for ${method} ${path}` });

@@ -61,7 +61,8 @@ export function registerJobsRoutes(
   ) {
     const context = toRequestContext(request);
     const { model, webhook_url: rawWebhookUrl, ...input } = body;
-    const webhookUrl = rawWebhookUrl === undefined ? undefined : await webhooks.checkWebhookUrl(rawWebhookUrl);
+    const webhookUrl =
+      rawWebhookUrl === undefined ? undefined : await webhooks.checkWebhookUrl(rawWebhookUrl);
     const { job, created } = await jobs.submit(context, {
       endpoint,
       modality,

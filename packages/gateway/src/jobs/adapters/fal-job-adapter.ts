@@ -60,7 +60,9 @@ function readState(state: unknown): FalState {
 }
 
 /** The first media file in a fal output: video, audio or 3D model. */
-function findOutputFile(output: Record<string, unknown>): { url: string; contentType: string | undefined } | undefined {
+function findOutputFile(
+  output: Record<string, unknown>,
+): { url: string; contentType: string | undefined } | undefined {
   for (const field of ["video", "audio", "audio_file", "model_mesh", "file"]) {
     const file = asRecord(output[field]);
     if (typeof file.url === "string") {
@@ -89,7 +91,10 @@ export const falJobAdapter: JobAdapter = {
   modalities: ["video", "music", "3d"],
   toSubmitRequest(config, input, target) {
     if (target.modality === "3d" && input.prompt === undefined && input.image_url === undefined) {
-      throw new GatewayError("invalid_request", { param: "prompt", message: "Give a prompt or an image_url." });
+      throw new GatewayError("invalid_request", {
+        param: "prompt",
+        message: "Give a prompt or an image_url.",
+      });
     }
     const url = `${config.baseUrl.replace(/\/+$/, "")}/${target.upstreamModel}`;
     return {
@@ -107,7 +112,11 @@ export const falJobAdapter: JobAdapter = {
       typeof body.status_url !== "string" ||
       typeof body.response_url !== "string"
     ) {
-      throw new UpstreamJobError("upstream_error", "fal answered the submit without request_id/status_url", true);
+      throw new UpstreamJobError(
+        "upstream_error",
+        "fal answered the submit without request_id/status_url",
+        true,
+      );
     }
     const state: FalState = {
       requestId: body.request_id,
@@ -147,7 +156,9 @@ export const falJobAdapter: JobAdapter = {
     }
     const contentType = file.contentType ?? "application/octet-stream";
     const extension =
-      extensionByType[contentType] ?? /\.([a-z0-9]{2,5})(?:\?|$)/i.exec(file.url)?.[1]?.toLowerCase() ?? "bin";
+      extensionByType[contentType] ??
+      /\.([a-z0-9]{2,5})(?:\?|$)/i.exec(file.url)?.[1]?.toLowerCase() ??
+      "bin";
     const request: JobHttpRequest = { method: "GET", url: file.url, headers: authorized(config, file.url) };
     const seconds = typeof body.duration === "number" ? body.duration : undefined;
     const modality = contentType.startsWith("audio/") ? "music" : "video";

@@ -58,14 +58,19 @@ export const veoJobAdapter: JobAdapter = {
     if (response.status < 200 || response.status >= 300) throw toUpstreamJobError("gemini", response);
     const name = asRecord(response.body).name;
     if (typeof name !== "string" || name.length === 0) {
-      throw new UpstreamJobError("upstream_error", "Gemini answered predictLongRunning without an operation name", true);
+      throw new UpstreamJobError(
+        "upstream_error",
+        "Gemini answered predictLongRunning without an operation name",
+        true,
+      );
     }
     const state: VeoState = { operation: name };
     return state;
   },
   toPollRequest(config, raw) {
     const operation = asRecord(raw).operation;
-    if (typeof operation !== "string") throw new UpstreamJobError("internal", "Veo job state has no operation", false);
+    if (typeof operation !== "string")
+      throw new UpstreamJobError("internal", "Veo job state has no operation", false);
     const url = `${base(config)}/${operation}`;
     return { method: "GET", url, headers: keyHeader(config, url) };
   },
@@ -108,7 +113,11 @@ export const veoJobAdapter: JobAdapter = {
         contentType: "video/mp4",
         filename: "video.mp4",
       },
-      result: { duration, resolution: input.resolution ?? "720p", aspect_ratio: input.aspect_ratio ?? "16:9" },
+      result: {
+        duration,
+        resolution: input.resolution ?? "720p",
+        aspect_ratio: input.aspect_ratio ?? "16:9",
+      },
       billedSeconds: duration,
     };
   },

@@ -258,7 +258,9 @@ export function createPostgresBatchStore(pool: Pool): BatchStore {
     },
     async claimBatchLines({ now, limit, leaseOwner, leaseUntil }) {
       const { rows } = await pool.query<LineRow>(claimLinesSql, [leaseOwner, leaseUntil, now, limit]);
-      return rows.map(toLine).sort((a, b) => (a.batchId < b.batchId ? -1 : a.batchId > b.batchId ? 1 : 0) || a.index - b.index);
+      return rows
+        .map(toLine)
+        .sort((a, b) => (a.batchId < b.batchId ? -1 : a.batchId > b.batchId ? 1 : 0) || a.index - b.index);
     },
     async finishBatchLine(batchId, index, leaseOwner, outcome, usage) {
       return inPostgresTransaction(pool, async (client) => {
@@ -266,14 +268,21 @@ export function createPostgresBatchStore(pool: Pool): BatchStore {
           `UPDATE batch_lines SET status = $1, output = $2, cost_nanodollars = $3, completed_at = $4,
              lease_owner = NULL, lease_until = NULL
            WHERE batch_id = $5 AND line_index = $6 AND lease_owner = $7 AND status = 'pending'`,
-          [outcome.status, outcome.output, outcome.costNanodollars, outcome.completedAt, batchId, index, leaseOwner],
+          [
+            outcome.status,
+            outcome.output,
+            outcome.costNanodollars,
+            outcome.completedAt,
+            batchId,
+            index,
+            leaseOwner,
+          ],
         );
         if ((result.rowCount ?? 0) === 0) return false;
-        await client.query("UPDATE batches SET completed = completed + $1, failed = failed + $2 WHERE id = $3", [
-          outcome.status === "succeeded" ? 1 : 0,
-          outcome.status === "failed" ? 1 : 0,
-          batchId,
-        ]);
+        await client.query(
+          "UPDATE batches SET completed = completed + $1, failed = failed + $2 WHERE id = $3",
+          [outcome.status === "succeeded" ? 1 : 0, outcome.status === "failed" ? 1 : 0, batchId],
+        );
         if (usage.length > 0) await writePostgresUsage(client, usage);
         return true;
       });

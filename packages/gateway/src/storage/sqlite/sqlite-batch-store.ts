@@ -11,6 +11,7 @@ import { createSqliteUsageWriter } from "./write-sqlite-usage.ts";
 
 type Row = Record<string, SQLInputValue>;
 
+const text = (value: SQLInputValue | undefined): string => (typeof value === "string" ? value : "");
 const nullableNumber = (value: SQLInputValue | undefined): number | null =>
   value === null || value === undefined ? null : Number(value);
 const nullableString = (value: SQLInputValue | undefined): string | null =>
@@ -20,15 +21,15 @@ const parseJson = (value: SQLInputValue | undefined): unknown =>
 
 function toBatch(row: Row): BatchRecord {
   return {
-    id: String(row.id),
-    accountId: String(row.account_id),
-    keyId: String(row.key_id),
+    id: text(row.id),
+    accountId: text(row.account_id),
+    keyId: text(row.key_id),
     tag: nullableString(row.tag),
-    endpoint: String(row.endpoint),
-    inputFileId: String(row.input_file_id),
-    completionWindow: String(row.completion_window),
+    endpoint: text(row.endpoint),
+    inputFileId: text(row.input_file_id),
+    completionWindow: text(row.completion_window),
     metadata: parseJson(row.metadata) as BatchRecord["metadata"],
-    status: String(row.status) as BatchStatus,
+    status: text(row.status) as BatchStatus,
     errors: parseJson(row.errors) as BatchRecord["errors"],
     outputFileId: nullableString(row.output_file_id),
     errorFileId: nullableString(row.error_file_id),
@@ -52,11 +53,11 @@ function toBatch(row: Row): BatchRecord {
 
 function toLine(row: Row): BatchLineRecord {
   return {
-    batchId: String(row.batch_id),
+    batchId: text(row.batch_id),
     index: Number(row.line_index),
-    customId: String(row.custom_id),
-    body: String(row.body),
-    status: String(row.status) as BatchLineStatus,
+    customId: text(row.custom_id),
+    body: text(row.body),
+    status: text(row.status) as BatchLineStatus,
     output: nullableString(row.output),
     costNanodollars: Number(row.cost_nanodollars),
     leaseOwner: nullableString(row.lease_owner),

@@ -4,6 +4,7 @@ import { createSqliteUsageWriter } from "./write-sqlite-usage.ts";
 
 type Row = Record<string, SQLInputValue>;
 
+const text = (value: SQLInputValue | undefined): string => (typeof value === "string" ? value : "");
 const nullableNumber = (value: SQLInputValue | undefined): number | null =>
   value === null || value === undefined ? null : Number(value);
 const nullableString = (value: SQLInputValue | undefined): string | null =>
@@ -15,14 +16,14 @@ const toJson = (value: unknown): string | null =>
 
 function toJob(row: Row): JobRecord {
   return {
-    id: String(row.id),
-    accountId: String(row.account_id),
-    keyId: String(row.key_id),
+    id: text(row.id),
+    accountId: text(row.account_id),
+    keyId: text(row.key_id),
     tag: nullableString(row.tag),
-    modality: String(row.modality),
-    model: String(row.model),
-    endpoint: String(row.endpoint),
-    status: String(row.status) as JobStatus,
+    modality: text(row.modality),
+    model: text(row.model),
+    endpoint: text(row.endpoint),
+    status: text(row.status) as JobStatus,
     input: parseJson(row.input),
     webhookUrl: nullableString(row.webhook_url),
     idempotencyKey: nullableString(row.idempotency_key),
