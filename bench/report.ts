@@ -240,7 +240,8 @@ function renderAnthropicComparison(results: BenchResults): string[] {
     const passThroughCase = findPassThroughCase(results.cases, anthropicCase);
     for (const target of results.targets) {
       const translated = findCase(target, anthropicCase.id);
-      if (!translated) continue;
+      // Direct has no process of its own, so no CPU to divide.
+      if (!translated || translated.cpuMicrosecondsPerRequest === null) continue;
       const passedThrough = passThroughCase ? findCase(target, passThroughCase.id) : undefined;
       const translatedPerChunk = perChunk(translated, anthropicCase);
       const passThroughPerChunk = passThroughCase ? perChunk(passedThrough, passThroughCase) : null;

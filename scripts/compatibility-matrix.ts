@@ -36,7 +36,9 @@ function listTestFiles(): string[] {
 
 function statusFromResults(results: TestResult[]): (claim: CompatibilityClaim) => ClaimStatus {
   return (claim) => {
-    const matched = results.filter((result) => result.file === claim.file && claim.namePattern.test(result.name));
+    const matched = results.filter(
+      (result) => result.file === claim.file && claim.namePattern.test(result.name),
+    );
     if (matched.length === 0) return "not run";
     if (matched.some((result) => result.outcome === "fail")) return "fail";
     if (matched.some((result) => result.outcome === "skip")) return "skipped";
@@ -74,7 +76,8 @@ if (!flags.check) {
 
 const matrix = buildCompatibilityMatrix(claims, gaps, statusOf);
 problems.push(...matrix.problems);
-if (problems.length > 0) fail(["compat: the matrix cannot be built:", ...problems.map((line) => `  ${line}`)]);
+if (problems.length > 0)
+  fail(["compat: the matrix cannot be built:", ...problems.map((line) => `  ${line}`)]);
 
 const markdown = await prettier.format(renderCompatibilityDocument(matrix), {
   ...(await prettier.resolveConfig(documentPath)),
@@ -91,7 +94,9 @@ if (flags.check) {
       "Regenerate it with `npm run compat` (it runs the compatibility tests) and commit the result.",
     ]);
   }
-  console.log(`compat: docs/compatibility.md is up to date (${claims.length} claiming tests, ${gaps.length} gaps)`);
+  console.log(
+    `compat: docs/compatibility.md is up to date (${claims.length} claiming tests, ${gaps.length} gaps)`,
+  );
 } else {
   writeFileSync(documentPath, markdown);
   console.log(`compat: wrote docs/compatibility.md (${claims.length} claiming tests, ${gaps.length} gaps)`);

@@ -45,14 +45,16 @@ export function buildCompatibilityMatrix(
       const cells = {} as Record<MatrixColumn, MatrixCell>;
       for (const column of matrixColumns) {
         const cellClaims = checked.filter(
-          ({ claim }) => claim.inbound === inbound && claim.rows.includes(row) && claim.columns.includes(column),
+          ({ claim }) =>
+            claim.inbound === inbound && claim.rows.includes(row) && claim.columns.includes(column),
         );
         const matchingGaps = gaps.filter(
           (gap) => gap.inbound === inbound && gap.vendor === row && gap.column === column,
         );
         const cellName = `inbound ${inbound}, ${row} × ${column}`;
         const key = `${inbound}/${row}/${column}`;
-        if (seenGaps.has(key) || matchingGaps.length > 1) problems.push(`${cellName}: more than one gap entry`);
+        if (seenGaps.has(key) || matchingGaps.length > 1)
+          problems.push(`${cellName}: more than one gap entry`);
         seenGaps.add(key);
         const gap = matchingGaps[0];
         if (cellClaims.length > 0) {

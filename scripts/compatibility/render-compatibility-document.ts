@@ -1,7 +1,12 @@
 // docs/compatibility.md as markdown: the explanation, one table per inbound API, the tests behind each
 // ✓ and the named gaps. Nothing here depends on time or on the order tests finished in, so the same
 // titles and gaps file always give the same bytes (the staleness check relies on it).
-import type { CheckedClaim, CompatibilityMatrix, MatrixCell, MatrixTable } from "./build-compatibility-matrix.ts";
+import type {
+  CheckedClaim,
+  CompatibilityMatrix,
+  MatrixCell,
+  MatrixTable,
+} from "./build-compatibility-matrix.ts";
 import { matrixColumns, type Inbound } from "./matrix-layout.ts";
 
 const inboundNames: Record<Inbound, string> = {
@@ -115,7 +120,8 @@ export function renderCompatibilityDocument(matrix: CompatibilityMatrix): string
     lines.push(...renderTable(table), "");
   }
   lines.push("## Tests behind each cell", "");
-  for (const table of matrix.tables) lines.push(`### ${inboundNames[table.inbound]}`, "", ...renderTests(table));
+  for (const table of matrix.tables)
+    lines.push(`### ${inboundNames[table.inbound]}`, "", ...renderTests(table));
   lines.push("## Gaps", "");
   if (matrix.gaps.length === 0) lines.push("None.", "");
   for (const { gapId, gap } of matrix.gaps) {

@@ -41,7 +41,9 @@ export async function runCompatibilityTests(files: string[]): Promise<TestResult
       ...(failed ? { error: describeError(test.details.error) } : {}),
     });
   };
-  for await (const event of run({ files, concurrency: 2 })) {
+  // The stream's element type is not exported by @types/node; these are the fields read here.
+  const events = run({ files, concurrency: 2 }) as AsyncIterable<{ type: string; data: unknown }>;
+  for await (const event of events) {
     if (event.type === "test:pass") record(event.data as ReportedTest, false);
     else if (event.type === "test:fail") record(event.data as ReportedTest, true);
     else if (event.type === "test:stderr" || event.type === "test:stdout") {

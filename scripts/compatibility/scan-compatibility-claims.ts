@@ -48,7 +48,10 @@ function escapeRegExp(text: string): string {
 }
 
 /** The title's source text, and a pattern for what the runner reports (placeholders match anything). */
-function readTitle(argument: ts.Expression, source: ts.SourceFile): { title: string; pattern: RegExp } | null {
+function readTitle(
+  argument: ts.Expression,
+  source: ts.SourceFile,
+): { title: string; pattern: RegExp } | null {
   if (ts.isStringLiteral(argument) || ts.isNoSubstitutionTemplateLiteral(argument)) {
     return { title: argument.text, pattern: new RegExp(`^${escapeRegExp(argument.text)}$`) };
   }
@@ -64,7 +67,8 @@ function calleeName(call: ts.CallExpression): string | undefined {
   const callee = call.expression;
   if (ts.isIdentifier(callee)) return callee.text;
   // it.only / describe.skip and the like still name the same kind of block.
-  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) return callee.expression.text;
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression))
+    return callee.expression.text;
   return undefined;
 }
 
@@ -108,7 +112,8 @@ function classify(
   }
   if (inboundAnthropic) {
     const row = anthropicRowOf(suites);
-    if (!row) return { problem: `${where}: inbound Anthropic test outside a passthrough/translated describe()` };
+    if (!row)
+      return { problem: `${where}: inbound Anthropic test outside a passthrough/translated describe()` };
     return { claim: { inbound: "anthropic", rows: [row], columns, file, title, namePattern: pattern } };
   }
   const fileVendor = vendorOfFile(file);

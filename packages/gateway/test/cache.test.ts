@@ -121,9 +121,15 @@ describe("response cache", { skip: fixturesMissing }, () => {
   });
 
   it("never shows one account another account's entries, and DELETE /v1/cache flushes", async () => {
-    const tenant = await callApi<{ key: string }>(gateway.baseUrl, gateway.ownerKey, "POST", "/v1/admin/accounts", {
-      name: "cache tenant",
-    });
+    const tenant = await callApi<{ key: string }>(
+      gateway.baseUrl,
+      gateway.ownerKey,
+      "POST",
+      "/v1/admin/accounts",
+      {
+        name: "cache tenant",
+      },
+    );
     assert.equal(tenant.status, 201);
     const tenantClient = gateway.client(tenant.body.key);
     await ask(gateway.openai);
@@ -131,7 +137,12 @@ describe("response cache", { skip: fixturesMissing }, () => {
     assert.equal(other.response.headers.get("x-aig-cache"), "miss");
     assert.equal(upstream.requests.length, 2);
 
-    const flushed = await callApi<{ deleted: number }>(gateway.baseUrl, gateway.ownerKey, "DELETE", "/v1/cache");
+    const flushed = await callApi<{ deleted: number }>(
+      gateway.baseUrl,
+      gateway.ownerKey,
+      "DELETE",
+      "/v1/cache",
+    );
     assert.equal(flushed.status, 200);
     assert.equal(flushed.body.deleted, 1);
     const afterFlush = await ask(gateway.openai);
@@ -167,6 +178,48 @@ describe("cache hit price", { skip: fixturesMissing }, () => {
     const second = await gateway.openai.chat.completions.create(body).withResponse();
     assert.equal(second.response.headers.get("x-aig-cache"), "hit");
     assert.equal(second.response.headers.get("x-cost-cents"), "3.63");
-    assert.equal(second.data.usage?.cost, pricedCompletionNanodollars / 10 / 1e9);
+    assert.equal(
+      (second.data.usage as { cost?: number } | undefined)?.cost,
+      pricedCompletionNanodollars / 10 / 1e9,
+    );
   });
 });
+
+describe(
+  "response cache on Redis",
+  { skip: fixturesMissing || (process.env.REDIS_URL ? false : "REDIS_URL not set") },
+  () => {
+    let gateway: TestGateway;
+    let upstream: FakeUpstream;
+
+    before(async () => {
+      upstream = await startFakeUpstream(replyFor);
+      gateway = await startTestGateway({
+        OPENAI_API_KEY: "test",
+        OPENAI_BASE_URL: upstream.baseUrl,
+        REDIS_URL: process.env.REDIS_URL ?? "",
+        AIG_REDIS_KEY_PREFIX: `aig-cache-test-${process.pid}-${Date.now()}:`,
+      });
+    });
+    after(async () => {
+      await callApi(gateway.baseUrl, gateway.ownerKey, "DELETE", "/v1/cache");
+      await gateway.close();
+      await upstream.close();
+    });
+
+    it("hits across requests and flushes by account", async () => {
+      const body = { model: "openai/gpt-4.1-nano", messages, temperature: 0 };
+      await gateway.openai.chat.completions.create(body);
+      const second = await gateway.openai.chat.completions.create(body).withResponse();
+      assert.equal(second.response.headers.get("x-aig-cache"), "hit");
+      assert.equal(upstream.requests.length, 1);
+      const flushed = await callApi<{ deleted: number }>(
+        gateway.baseUrl,
+        gateway.ownerKey,
+        "DELETE",
+        "/v1/cache",
+      );
+      assert.equal(flushed.body.deleted, 1);
+    });
+  },
+);

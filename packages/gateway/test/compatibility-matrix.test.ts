@@ -52,10 +52,16 @@ describe("compatibility matrix", () => {
     assert.match(misspelt.problems[0] ?? "", /unknown tag \[stram\]/);
     const vendorless = scanTestSource("test/shared.test.ts", `it("[text] answers", () => {});`);
     assert.match(vendorless.problems[0] ?? "", /names no vendor/);
-    const outsideRow = scanTestSource("test/x.test.ts", `it("[inbound anthropic] [text] answers", () => {});`);
+    const outsideRow = scanTestSource(
+      "test/x.test.ts",
+      `it("[inbound anthropic] [text] answers", () => {});`,
+    );
     assert.match(outsideRow.problems[0] ?? "", /passthrough\/translated/);
     const gap = (entry: object) => JSON.stringify({ gaps: [{ reason: "r", tracking: "t", ...entry }] });
     assert.throws(() => parseCompatibilityGaps(gap({ vendor: "grok", column: "text" }), "gaps"), /not a row/);
-    assert.throws(() => parseCompatibilityGaps(gap({ vendor: "groq", column: "txt" }), "gaps"), /not a matrix/);
+    assert.throws(
+      () => parseCompatibilityGaps(gap({ vendor: "groq", column: "txt" }), "gaps"),
+      /not a matrix/,
+    );
   });
 });

@@ -357,10 +357,10 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
         model,
         messages: [{ role: "user", content: "Invent a new holiday" }],
       });
-      const recorded = readJsonFixture(fixture) as {
+      const recorded = readJsonFixture<{
         choices: { message: { content: string } }[];
         usage: { prompt_tokens: number; completion_tokens: number };
-      };
+      }>(fixture);
       assert.equal(completion.model, model);
       assert.equal(completion.choices[0]?.message.content, recorded.choices[0]?.message.content);
       assert.equal(completion.usage?.prompt_tokens, recorded.usage.prompt_tokens, vendor);

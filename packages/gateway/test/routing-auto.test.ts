@@ -74,7 +74,10 @@ describe("Auto Router", { skip: fixturesMissing }, () => {
     assert.equal(response.headers.get("x-aig-served-by"), selected);
     assert.equal(data.model, selected);
     assert.equal(response.headers.get("x-routing-quality"), "0.620");
-    assert.match(response.headers.get("x-routing-reason") ?? "", /cheapest model above the 0\.50 quality floor/);
+    assert.match(
+      response.headers.get("x-routing-reason") ?? "",
+      /cheapest model above the 0\.50 quality floor/,
+    );
     // The request was sent upstream under the selected model's upstream id.
     assert.equal(upstream.requests.at(-1)?.body.model, catalog.find(selected)?.routes[0]?.upstreamId);
 
@@ -102,14 +105,13 @@ describe("Auto Router", { skip: fixturesMissing }, () => {
   });
 
   it("never picks above the baseline's cost, and quality bias takes the strongest under it", async () => {
-    const { response } = await ask(
-      { baseline_model: "openai/gpt-4.1-nano" },
-      { "x-routing": "quality" },
-    );
+    const { response } = await ask({ baseline_model: "openai/gpt-4.1-nano" }, { "x-routing": "quality" });
     const selected = response.headers.get("x-routing-selected") ?? "";
     const selectedPrice = priceOf(selected);
     const ceiling = priceOf("openai/gpt-4.1-nano");
-    assert.ok(selectedPrice.input * 16 + selectedPrice.output * 300 <= ceiling.input * 16 + ceiling.output * 300);
+    assert.ok(
+      selectedPrice.input * 16 + selectedPrice.output * 300 <= ceiling.input * 16 + ceiling.output * 300,
+    );
     assert.equal(selected, "openai/gpt-5-nano");
     assert.equal(response.headers.get("x-auto-baseline-model"), "openai/gpt-4.1-nano");
 
@@ -127,7 +129,7 @@ describe("Auto Router", { skip: fixturesMissing }, () => {
         },
       ],
       reasoning_effort: "high",
-    } as Partial<Body>);
+    });
     assert.equal(response.headers.get("x-routing-complexity"), "complex");
     const quality = Number(response.headers.get("x-routing-quality"));
     assert.ok(quality >= 0.82, `quality ${quality} clears the complex floor`);

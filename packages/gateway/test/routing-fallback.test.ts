@@ -171,7 +171,7 @@ describe("smart routing and fallbacks", { skip: fixturesMissing }, () => {
     const error = await create({ routing: { policy: "pinned" } }).catch((caught: unknown) => caught);
     assert.ok(error instanceof OpenAI.APIError);
     assert.equal(error.status, 502);
-    assert.equal(error.headers?.get("x-aig-attempts"), "3");
+    assert.equal((error.headers as Headers | undefined)?.get("x-aig-attempts"), "3");
     const row = await latestUsageRow();
     const log = JSON.parse(row?.attemptLog ?? "[]") as { provider: string; status: number }[];
     assert.deepEqual(
@@ -227,7 +227,10 @@ describe("smart routing and fallbacks", { skip: fixturesMissing }, () => {
     deepseekUpstream.setHandler(serverError);
     const body = { model: "test/solo", routing: { allow_fallback: false } };
     for (let index = 0; index < 2; index++) {
-      await assert.rejects(create(body), (error: unknown) => error instanceof OpenAI.APIError && error.status === 502);
+      await assert.rejects(
+        create(body),
+        (error: unknown) => error instanceof OpenAI.APIError && error.status === 502,
+      );
     }
     assert.equal(deepseekUpstream.requests.length, 2);
     const health = await callApi<{ data: { breaker: { state: string }; failures: number }[] }>(
@@ -242,7 +245,7 @@ describe("smart routing and fallbacks", { skip: fixturesMissing }, () => {
     const open = await create(body).catch((caught: unknown) => caught);
     assert.ok(open instanceof OpenAI.APIError);
     assert.equal(open.status, 503);
-    assert.equal(open.headers?.get("retry-after"), "10");
+    assert.equal((open.headers as Headers | undefined)?.get("retry-after"), "10");
     assert.equal(deepseekUpstream.requests.length, 2);
 
     // After the open period one probe goes through; its success closes the breaker.
@@ -275,13 +278,13 @@ describe("smart routing and fallbacks", { skip: fixturesMissing }, () => {
   });
 
   it("rejects bad routing input with a 400 naming the field", async () => {
-    const bad = await create({ routing: { policy: "fastest" } } as unknown as Partial<Body>).catch(
-      (caught: unknown) => caught,
-    );
+    const bad = await create({ routing: { policy: "fastest" } }).catch((caught: unknown) => caught);
     assert.ok(bad instanceof OpenAI.APIError);
     assert.equal(bad.status, 400);
     assert.match(bad.message, /routing\.policy/);
-    const cheap = await create({ routing: { max_cost_per_1m_input: 0.1 } }).catch((caught: unknown) => caught);
+    const cheap = await create({ routing: { max_cost_per_1m_input: 0.1 } }).catch(
+      (caught: unknown) => caught,
+    );
     assert.ok(cheap instanceof OpenAI.APIError);
     assert.equal(cheap.status, 400);
   });
@@ -293,8 +296,12 @@ describe("streams and fallbacks", { skip: fixturesMissing }, () => {
   let groqUpstream: FakeUpstream;
 
   before(async () => {
-    openaiUpstream = await startFakeUpstream(() => replyWithChunkFixture("openai/chat-stream-text-with-usage.chunks.txt"));
-    groqUpstream = await startFakeUpstream(() => replyWithChunkFixture("openai/chat-stream-text-with-usage.chunks.txt"));
+    openaiUpstream = await startFakeUpstream(() =>
+      replyWithChunkFixture("openai/chat-stream-text-with-usage.chunks.txt"),
+    );
+    groqUpstream = await startFakeUpstream(() =>
+      replyWithChunkFixture("openai/chat-stream-text-with-usage.chunks.txt"),
+    );
     gateway = await startTestGateway({
       AIG_CONFIG: writeRoutingModelsConfig(),
       OPENAI_API_KEY: "test",

@@ -8,7 +8,13 @@ describe("computeChatCacheKey", () => {
   it("ignores fields that do not change the answer and field order", () => {
     const base = computeChatCacheKey("acct_1", { model: "openai/gpt-4o", messages, temperature: 0 });
     assert.equal(
-      computeChatCacheKey("acct_1", { temperature: 0, messages, model: "OpenAI/GPT-4o", stream: true, user: "u" }),
+      computeChatCacheKey("acct_1", {
+        temperature: 0,
+        messages,
+        model: "OpenAI/GPT-4o",
+        stream: true,
+        user: "u",
+      }),
       base,
     );
     assert.equal(

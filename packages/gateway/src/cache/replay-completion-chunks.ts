@@ -23,7 +23,9 @@ export function toReplayChunks(completion: ChatCompletion): string[] {
     object: "chat.completion.chunk",
     created: completion.created,
     model: completion.model,
-    ...(completion.system_fingerprint === undefined ? {} : { system_fingerprint: completion.system_fingerprint }),
+    ...(completion.system_fingerprint === undefined
+      ? {}
+      : { system_fingerprint: completion.system_fingerprint }),
   };
   const emit = (index: number, delta: Record<string, unknown>, finishReason: string | null = null): void => {
     chunks.push(JSON.stringify({ ...base, choices: [{ index, delta, finish_reason: finishReason }] }));

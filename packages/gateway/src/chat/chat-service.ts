@@ -188,7 +188,8 @@ export function createChatService(options: ChatServiceOptions): ChatService {
       worstCase = Math.max(worstCase, estimateWorstCaseChatCost(request, candidate.model));
     }
     // With a fee, model cost plus fee never exceeds the baseline's cost for the same tokens.
-    if (auto && feePercent > 0) worstCase = Math.max(worstCase, estimateWorstCaseChatCost(request, auto.baseline));
+    if (auto && feePercent > 0)
+      worstCase = Math.max(worstCase, estimateWorstCaseChatCost(request, auto.baseline));
     return spendGuard.admit(context.profile, context.tag, primary, worstCase);
   }
 
@@ -276,7 +277,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     if (!key || !cache || !trace.served) return;
     const { usage: _usage, ...withoutUsage } = completion;
     void cache.write(key, {
-      completion: withoutUsage as ChatCompletion,
+      completion: withoutUsage,
       model: trace.served.model.id,
       provider: trace.served.route.provider,
       usage: tokens,
@@ -317,7 +318,13 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     request: ChatCompletionRequest,
     signal: AbortSignal,
   ): Promise<ChatReply> {
-    const trace: Trace = { plan: undefined, auto: undefined, attempts: [], served: undefined, cacheHit: undefined };
+    const trace: Trace = {
+      plan: undefined,
+      auto: undefined,
+      attempts: [],
+      served: undefined,
+      cacheHit: undefined,
+    };
     let admission: Admission | undefined;
     try {
       const cacheKey = cacheKeyFor(context, request);
@@ -483,7 +490,13 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     sink: StreamSink,
     signal: AbortSignal,
   ): Promise<void> {
-    const trace: Trace = { plan: undefined, auto: undefined, attempts: [], served: undefined, cacheHit: undefined };
+    const trace: Trace = {
+      plan: undefined,
+      auto: undefined,
+      attempts: [],
+      served: undefined,
+      cacheHit: undefined,
+    };
     let admission: Admission | undefined;
     let opened = false;
     // The attempt in progress: what it has sent so far (reset for each attempt).
@@ -577,7 +590,8 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         } else {
           const adapter = candidate.adapter;
           const upstreamRequest = await adapter.toChatRequest(prepared, target);
-          if (upstreamRequest.droppedParameters?.length) headers = headersFor(upstreamRequest.droppedParameters);
+          if (upstreamRequest.droppedParameters?.length)
+            headers = headersFor(upstreamRequest.droppedParameters);
           const response = await upstream.send(adapter.id, upstreamRequest, signal);
           if (response.statusCode < 200 || response.statusCode >= 300) {
             throw await readUpstreamFailure(adapter, response);
@@ -696,4 +710,3 @@ export function createChatService(options: ChatServiceOptions): ChatService {
 
   return { complete, stream };
 }
-

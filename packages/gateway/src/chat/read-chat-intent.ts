@@ -46,7 +46,8 @@ function isAutoModel(model: string, modality: Modality): boolean {
 
 export function readModels(model: unknown, modality: Modality): string[] | undefined {
   if (model === undefined || model === null) return undefined;
-  const list = Array.isArray(model) ? (model as string[]) : [String(model)];
+  // The schema has checked the shape: a slug or a list of slugs.
+  const list = Array.isArray(model) ? (model as string[]) : [model as string];
   if (list.length === 1 && isAutoModel(list[0] as string, modality)) return undefined;
   if (list.some((entry) => entry.toLowerCase() === "auto" || entry.toLowerCase().startsWith("auto/"))) {
     throw new GatewayError("invalid_request", {

@@ -5,8 +5,18 @@ import type { Catalog } from "../catalog/catalog.ts";
 import type { RequestContext } from "../chat/request-context.ts";
 import { readUpstreamFailure } from "../chat/read-upstream-failure.ts";
 import type { ProviderRegistry } from "../routing/provider-registry.ts";
-import { createRouter, systemRoutingClock, type RouteCandidate, type Router } from "../routing/create-router.ts";
-import { readFailedAttempts, runAttempts, toTraceHeaders, type AttemptRecord } from "../routing/run-attempts.ts";
+import {
+  createRouter,
+  systemRoutingClock,
+  type RouteCandidate,
+  type Router,
+} from "../routing/create-router.ts";
+import {
+  readFailedAttempts,
+  runAttempts,
+  toTraceHeaders,
+  type AttemptRecord,
+} from "../routing/run-attempts.ts";
 import { createModelAllowance } from "../chat/read-chat-intent.ts";
 import type { UpstreamClient } from "../upstream/upstream-client.ts";
 import { toTransportError } from "../upstream/upstream-client.ts";

@@ -43,10 +43,19 @@ const successHeaders = {
     description: "Parameters dropped because the model does not support them.",
     schema: { type: "string" },
   },
-  "x-aig-served-by": { description: "The model that answered (after any fallback).", schema: { type: "string" } },
-  "x-aig-attempts": { description: "Upstream attempts, retries and fallbacks included.", schema: { type: "string" } },
+  "x-aig-served-by": {
+    description: "The model that answered (after any fallback).",
+    schema: { type: "string" },
+  },
+  "x-aig-attempts": {
+    description: "Upstream attempts, retries and fallbacks included.",
+    schema: { type: "string" },
+  },
   "x-aig-route-policy": { description: "The routing policy applied.", schema: { type: "string" } },
-  "x-aig-cache": { description: "`hit` or `miss` when the response cache is on.", schema: { type: "string" } },
+  "x-aig-cache": {
+    description: "`hit` or `miss` when the response cache is on.",
+    schema: { type: "string" },
+  },
 };
 
 const routingRequestHeaders = [
@@ -278,7 +287,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         delete: {
           summary: "Flush the response cache entries of the calling key's billing account",
           responses: {
-            "200": { description: "`{object: \"cache.flush\", account_id, deleted}`" },
+            "200": { description: '`{object: "cache.flush", account_id, deleted}`' },
             "401": commonErrors["401"],
           },
         },

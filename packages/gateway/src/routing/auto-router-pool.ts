@@ -58,7 +58,12 @@ export const autoRouterPools: Partial<Record<Modality, readonly PoolEntry[]>> = 
 
 /** Defaults for `baseline_model`: the premium model of the modality, first one the catalog has. */
 export const defaultBaselines: Partial<Record<Modality, readonly string[]>> = {
-  text: ["anthropic/claude-opus-4.8", "anthropic/claude-opus-5", "anthropic/claude-opus-4.6", "openai/gpt-5.4"],
+  text: [
+    "anthropic/claude-opus-4.8",
+    "anthropic/claude-opus-5",
+    "anthropic/claude-opus-4.6",
+    "openai/gpt-5.4",
+  ],
   embedding: ["openai/text-embedding-3-large"],
 };
 
@@ -66,4 +71,8 @@ export const defaultBaselines: Partial<Record<Modality, readonly string[]>> = {
 export const qualityFloors: Record<Complexity, number> = { simple: 0.5, moderate: 0.7, complex: 0.82 };
 
 /** Output tokens assumed when the request sets no max_tokens, to compare costs before answering. */
-export const expectedOutputTokens: Record<Complexity, number> = { simple: 300, moderate: 800, complex: 2_000 };
+export const expectedOutputTokens: Record<Complexity, number> = {
+  simple: 300,
+  moderate: 800,
+  complex: 2_000,
+};

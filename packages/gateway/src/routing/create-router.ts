@@ -2,7 +2,12 @@ import { GatewayError } from "@aigateway/protocol";
 import type { Catalog, CatalogModel, CatalogRoute, RoutePrice } from "../catalog/catalog.ts";
 import type { Modality } from "../catalog/catalog-schema.ts";
 import type { ProviderAdapter } from "../providers/provider-adapter.ts";
-import { createCircuitBreakers, defaultBreakerSettings, type BreakerSettings, type CircuitBreakers } from "./circuit-breaker.ts";
+import {
+  createCircuitBreakers,
+  defaultBreakerSettings,
+  type BreakerSettings,
+  type CircuitBreakers,
+} from "./circuit-breaker.ts";
 import { orderRoutes, type RoutePolicy } from "./order-routes.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
 import { builtInProviderId, resolveRoute } from "./resolve-route.ts";
@@ -174,7 +179,9 @@ export function createRouter(options: RouterOptions): Router {
   function findSiblings(primary: CatalogModel, request: PlanRequest): CatalogModel[] {
     const family = primary.entry.family;
     if (family === undefined) return [];
-    const target = blendedPrice(primary.routes[0]?.price ?? { input: 0, output: 0, cachedInput: 0, cacheWrite: 0 });
+    const target = blendedPrice(
+      primary.routes[0]?.price ?? { input: 0, output: 0, cachedInput: 0, cacheWrite: 0 },
+    );
     return catalog.models
       .filter(
         (model) =>
@@ -184,7 +191,10 @@ export function createRouter(options: RouterOptions): Router {
           request.requiredCapabilities.every((capability) => model.capabilities.has(capability)) &&
           request.isAllowed(model.id),
       )
-      .map((model) => ({ model, distance: Math.abs(blendedPrice(model.routes[0]?.price ?? primary.routes[0]!.price) - target) }))
+      .map((model) => ({
+        model,
+        distance: Math.abs(blendedPrice(model.routes[0]?.price ?? primary.routes[0]!.price) - target),
+      }))
       .sort(
         (left, right) =>
           left.distance - right.distance ||
@@ -195,7 +205,8 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function plan(request: PlanRequest): RoutePlan {
-    const policy: RoutePolicy = request.routing?.policy ?? (request.stream ? "lowest_latency" : "lowest_cost");
+    const policy: RoutePolicy =
+      request.routing?.policy ?? (request.stream ? "lowest_latency" : "lowest_cost");
     const allowFallback = request.routing?.allowFallback !== false;
     const models = request.models.map((id) => findModel(id, request.modality));
     const primary = models[0];
@@ -245,8 +256,13 @@ export function createRouter(options: RouterOptions): Router {
       if (filteredOut) {
         throw new GatewayError("invalid_request", {
           param: request.routing?.providers ? "routing.providers" : "routing.max_cost_per_1m_input",
-          message: `No configured route of '${primary.id}' matches the routing constraints (providers: ${usableRoutes(primary)
-            .map((candidate) => `${candidate.route.provider} at $${candidate.route.price.input / 1_000_000}/1M input`)
+          message: `No configured route of '${primary.id}' matches the routing constraints (providers: ${usableRoutes(
+            primary,
+          )
+            .map(
+              (candidate) =>
+                `${candidate.route.provider} at $${candidate.route.price.input / 1_000_000}/1M input`,
+            )
             .join(", ")}).`,
         });
       }
@@ -269,7 +285,10 @@ export function createRouter(options: RouterOptions): Router {
     return best;
   }
 
-  function describeHealth(filter: { provider?: string | undefined; model?: string | undefined }): RouteHealthRow[] {
+  function describeHealth(filter: {
+    provider?: string | undefined;
+    model?: string | undefined;
+  }): RouteHealthRow[] {
     const rows: RouteHealthRow[] = [];
     for (const model of catalog.models) {
       if (filter.model !== undefined && model.id !== filter.model) continue;
@@ -292,7 +311,9 @@ export function createRouter(options: RouterOptions): Router {
           success_rate: Math.round(stats.successRate * 1000) / 1000,
           p50_latency_ms: stats.p50LatencyMs === null ? null : Math.round(stats.p50LatencyMs),
           throughput_tokens_per_second:
-            stats.throughputTokensPerSecond === null ? null : Math.round(stats.throughputTokensPerSecond * 10) / 10,
+            stats.throughputTokensPerSecond === null
+              ? null
+              : Math.round(stats.throughputTokensPerSecond * 10) / 10,
           last_attempt_at: stats.lastAttemptAt === null ? null : new Date(stats.lastAttemptAt).toISOString(),
         });
       }

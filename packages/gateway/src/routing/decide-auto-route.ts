@@ -78,7 +78,7 @@ function compareBy(bias: RoutingBias, baselineCost: number): (left: Option, righ
   const value = (option: Option): number =>
     option.entry.quality - 0.3 * (baselineCost > 0 ? option.cost / baselineCost : 0);
   return (left, right) => {
-    let order = 0;
+    let order: number;
     if (bias === "cost") order = left.cost - right.cost || right.entry.quality - left.entry.quality;
     else if (bias === "quality") order = right.entry.quality - left.entry.quality || left.cost - right.cost;
     else if (bias === "speed") order = right.entry.speed - left.entry.speed || left.cost - right.cost;

@@ -32,7 +32,10 @@ function blendedPrice(price: RoutePrice): number {
  * ties fall back to the cold-start order (catalog, or the caller's list). Routes failing most of their
  * recent attempts go last whatever the policy, except `pinned`, which keeps the given order.
  */
-export function orderRoutes<Route extends RankableRoute>(routes: readonly Route[], policy: RoutePolicy): Route[] {
+export function orderRoutes<Route extends RankableRoute>(
+  routes: readonly Route[],
+  policy: RoutePolicy,
+): Route[] {
   if (policy === "pinned") return [...routes].sort((left, right) => left.position - right.position);
   let key: (route: Route) => number;
   if (policy === "lowest_cost") {

@@ -4,15 +4,33 @@ import { computeBackoffMs, readRetryAfterMs } from "./retry-backoff.ts";
 
 describe("computeBackoffMs", () => {
   it("doubles from 250 ms and stays within ±20 %", () => {
-    assert.equal(computeBackoffMs(1, () => 0.5), 250);
-    assert.equal(computeBackoffMs(2, () => 0.5), 500);
-    assert.equal(computeBackoffMs(3, () => 0.5), 1000);
-    assert.equal(computeBackoffMs(1, () => 0), 200);
-    assert.equal(computeBackoffMs(1, () => 0.999_999), 300);
+    assert.equal(
+      computeBackoffMs(1, () => 0.5),
+      250,
+    );
+    assert.equal(
+      computeBackoffMs(2, () => 0.5),
+      500,
+    );
+    assert.equal(
+      computeBackoffMs(3, () => 0.5),
+      1000,
+    );
+    assert.equal(
+      computeBackoffMs(1, () => 0),
+      200,
+    );
+    assert.equal(
+      computeBackoffMs(1, () => 0.999_999),
+      300,
+    );
   });
 
   it("is capped", () => {
-    assert.equal(computeBackoffMs(20, () => 0.5), 4000);
+    assert.equal(
+      computeBackoffMs(20, () => 0.5),
+      4000,
+    );
   });
 });
 

@@ -50,9 +50,7 @@ const emptySnapshot: RouteHealthSnapshot = {
 function median(values: Float64Array, count: number): number {
   const sorted = Array.from(values.subarray(0, count)).sort((left, right) => left - right);
   const middle = Math.floor(count / 2);
-  return count % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return count % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 export function createRouteHealth(

@@ -120,7 +120,10 @@ export async function runAttempts<Value>(
     if (noRetry.has(candidate.key)) continue;
     if (index >= count) {
       retries++;
-      const wait = Math.max(computeBackoffMs(retries, clock.random), retryAfterByRoute.get(candidate.key) ?? 0);
+      const wait = Math.max(
+        computeBackoffMs(retries, clock.random),
+        retryAfterByRoute.get(candidate.key) ?? 0,
+      );
       if (wait > maxSingleWaitMs || waited + wait > maxRetryWaitMs) continue;
       waited += wait;
       await clock.sleep(wait, signal);

@@ -40,7 +40,11 @@ export function writeRoutingModelsConfig(): string {
     path,
     JSON.stringify({
       models: [
-        model("test/multi", [route("openai", "1", "2"), route("groq", "0.5", "1"), route("deepseek", "2", "4")]),
+        model("test/multi", [
+          route("openai", "1", "2"),
+          route("groq", "0.5", "1"),
+          route("deepseek", "2", "4"),
+        ]),
         model("test/alpha", [route("openai", "1", "2")], "test-family"),
         model("test/beta", [route("groq", "1", "2")], "test-family"),
         model("test/solo", [route("deepseek", "1", "2")]),

@@ -15,7 +15,10 @@ export function registerRoutingRoutes(app: FastifyInstance, router: Router, cach
   app.get("/v1/health/providers", async (request) => {
     const query = parseWithSchema(providerHealthQuerySchema, request.query ?? {});
     const routes = router.describeHealth({ provider: query.provider, model: query.model?.toLowerCase() });
-    const byProvider = new Map<string, { routes: number; open: number; requests: number; failures: number }>();
+    const byProvider = new Map<
+      string,
+      { routes: number; open: number; requests: number; failures: number }
+    >();
     for (const route of routes) {
       const summary = byProvider.get(route.provider) ?? { routes: 0, open: 0, requests: 0, failures: 0 };
       summary.routes++;
