@@ -91,7 +91,13 @@ export const knownProviders: readonly KnownProvider[] = [
     settingsEnv: { schemaFormat: "GEMINI_SCHEMA_FORMAT" },
   },
   // Async-job providers (jobs/adapters/): no chat models route to them, so their chat adapter is unused.
-  { id: "fal", envPrefix: "FAL", defaultBaseUrl: "https://queue.fal.run", local: false, apiKeyEnv: "FAL_KEY" },
+  {
+    id: "fal",
+    envPrefix: "FAL",
+    defaultBaseUrl: "https://queue.fal.run",
+    local: false,
+    apiKeyEnv: "FAL_KEY",
+  },
   {
     id: "deepgram",
     envPrefix: "DEEPGRAM",

@@ -566,7 +566,12 @@ export interface BatchStore {
   /** Applies changes to a batch still leased by `leaseOwner` and releases the lease; false when lost. */
   updateBatch(id: string, leaseOwner: string, changes: BatchChanges): Promise<boolean>;
   /** Inserts the lines (once: existing indexes are left alone) and moves the batch to in_progress. */
-  startBatch(id: string, leaseOwner: string, lines: readonly BatchLineRecord[], now: number): Promise<boolean>;
+  startBatch(
+    id: string,
+    leaseOwner: string,
+    lines: readonly BatchLineRecord[],
+    now: number,
+  ): Promise<boolean>;
   /** Leases pending lines of in-progress batches, oldest batch first. */
   claimBatchLines(claim: JobClaim): Promise<BatchLineRecord[]>;
   /** Finishes a pending line still leased by `leaseOwner`, with its usage and the batch's counts. */
