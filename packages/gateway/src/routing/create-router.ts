@@ -155,6 +155,8 @@ export function createRouter(options: RouterOptions): Router {
   }
 
   function order(routes: RouteCandidate[], policy: RoutePolicy, routing: RoutingOptions | undefined) {
+    // One usable route (the common case) has nothing to rank: skip the health snapshots.
+    if (routes.length <= 1) return routes;
     const allowList = routing?.providers;
     const ranked = orderRoutes(
       routes.map((candidate, index) => ({
@@ -176,13 +178,23 @@ export function createRouter(options: RouterOptions): Router {
     return model;
   }
 
+  // The catalog never changes while the router lives: index families once instead of scanning every
+  // model on every request.
+  const modelsByFamily = new Map<string, CatalogModel[]>();
+  for (const model of catalog.models) {
+    const family = model.entry.family;
+    if (family !== undefined) modelsByFamily.set(family, [...(modelsByFamily.get(family) ?? []), model]);
+  }
+
   function findSiblings(primary: CatalogModel, request: PlanRequest): CatalogModel[] {
     const family = primary.entry.family;
     if (family === undefined) return [];
+    const members = modelsByFamily.get(family) ?? [];
+    if (members.length <= 1) return [];
     const target = blendedPrice(
       primary.routes[0]?.price ?? { input: 0, output: 0, cachedInput: 0, cacheWrite: 0 },
     );
-    return catalog.models
+    return members
       .filter(
         (model) =>
           model.id !== primary.id &&

@@ -30,6 +30,8 @@ interface Stats {
   latencies: Float64Array;
   latencyCount: number;
   nextLatency: number;
+  /** The median of the ring as last computed; null once a new latency makes it stale. */
+  medianLatency: number | null;
   throughput: number | null;
   lastAttemptAt: number;
 }
@@ -72,6 +74,7 @@ export function createRouteHealth(
         latencies: new Float64Array(windowSize),
         latencyCount: 0,
         nextLatency: 0,
+        medianLatency: null,
         throughput: null,
         lastAttemptAt: 0,
       };
@@ -91,6 +94,7 @@ export function createRouteHealth(
       stats.latencies[stats.nextLatency] = Math.max(0, latencyMs);
       stats.nextLatency = (stats.nextLatency + 1) % windowSize;
       stats.latencyCount = Math.min(windowSize, stats.latencyCount + 1);
+      stats.medianLatency = null;
       if (completionTokens > 0 && durationMs > 0) {
         const rate = (completionTokens * 1000) / durationMs;
         stats.throughput =
@@ -110,7 +114,11 @@ export function createRouteHealth(
         successes: stats.successes,
         failures: stats.failures,
         successRate: stats.successRate,
-        p50LatencyMs: stats.latencyCount > 0 ? median(stats.latencies, stats.latencyCount) : null,
+        // Sorting the ring is the costly part: at most once per new latency, however often it is read.
+        p50LatencyMs:
+          stats.latencyCount > 0
+            ? (stats.medianLatency ??= median(stats.latencies, stats.latencyCount))
+            : null,
         throughputTokensPerSecond: stats.throughput,
         lastAttemptAt: stats.lastAttemptAt,
       };
