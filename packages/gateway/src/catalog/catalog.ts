@@ -143,6 +143,9 @@ function toCatalogRoute(route: CatalogRouteEntry): CatalogRoute {
   const prices = listPriceEntries(route)
     .map(toDatedRoutePrice)
     .sort((left, right) => left.effectiveFrom - right.effectiveFrom);
+  const only = prices.length === 1 ? prices[0] : undefined;
+  // Most routes have one price: a plain field then, as this is read several times per request.
+  if (only) return { provider: route.provider, upstreamId: route.upstream_id, prices, price: only.price };
   return {
     provider: route.provider,
     upstreamId: route.upstream_id,
