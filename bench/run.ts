@@ -28,7 +28,8 @@ const usage = `Usage: npm run bench -- [options]
   --ttfb-requests <n>   sequential requests for the time-to-first-byte median (default 1000)
   --portkey             also measure Portkey's gateway (npm install into a temp dir on first use)
   --targets <list>      comma-separated subset of direct,floor,aigateway,aigateway-money,
-                        aigateway-scaled (needs DATABASE_URL and REDIS_URL),portkey
+                        aigateway-scaled (needs DATABASE_URL and REDIS_URL),aigateway-routed,
+                        aigateway-cached,portkey
   --cases <list>        comma-separated subset of ${allCases.map((benchCase) => benchCase.id).join(",")}
   --load <tool>         wrk or autocannon (default: wrk when installed, else autocannon)
   --node-flags=<flags>  extra node flags for the floor and our gateway (mind the =, the value starts

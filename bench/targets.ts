@@ -19,7 +19,14 @@ export const repositoryRoot = fileURLToPath(new URL("../", import.meta.url));
 export const benchAdminKey = "sk-aig-bench-0123456789abcdef";
 
 export type TargetName =
-  "direct" | "floor" | "aigateway" | "aigateway-money" | "aigateway-scaled" | "portkey";
+  | "direct"
+  | "floor"
+  | "aigateway"
+  | "aigateway-money"
+  | "aigateway-scaled"
+  | "aigateway-routed"
+  | "aigateway-cached"
+  | "portkey";
 
 export interface TargetOptions {
   /** e.g. http://127.0.0.1:1234/v1 */
@@ -119,6 +126,10 @@ interface GatewayVariant {
   money: boolean;
   /** PostgreSQL + Redis from DATABASE_URL / REDIS_URL instead of SQLite + memory. */
   scaled: boolean;
+  /** The slug asked for; openai/gpt-4o-mini (one configured route) by default. */
+  model?: string;
+  headers?: Record<string, string>;
+  env?: Record<string, string>;
 }
 
 /** A fresh schema per run, so the bench never touches other data in the database. */
@@ -203,6 +214,7 @@ async function startGatewayVariant(options: TargetOptions, variant: GatewayVaria
         DATABASE_URL: schema?.url ?? "",
         REDIS_URL: variant.scaled ? (redisUrl ?? "") : "",
         AIG_REDIS_KEY_PREFIX: `aig-bench-${port}:`,
+        ...variant.env,
       },
     },
   );
@@ -225,8 +237,8 @@ async function startGatewayVariant(options: TargetOptions, variant: GatewayVaria
     server,
     request: chatRequest(
       `http://127.0.0.1:${port}/v1/chat/completions`,
-      { authorization: `Bearer ${key}` },
-      "openai/gpt-4o-mini",
+      { authorization: `Bearer ${key}`, ...variant.headers },
+      variant.model ?? "openai/gpt-4o-mini",
     ),
     anthropicRequest: chatRequest(
       `http://127.0.0.1:${port}/v1/chat/completions`,
@@ -292,6 +304,29 @@ export const targetStarters: Record<TargetName, (options: TargetOptions) => Prom
       description: "our gateway on PostgreSQL + Redis, sub-account key with every money check",
       money: true,
       scaled: true,
+    }),
+  "aigateway-routed": (options) =>
+    startGatewayVariant(options, {
+      name: "aigateway-routed",
+      description:
+        "our gateway, a slug with 3 configured providers (Groq, Together, Fireworks): live ranking",
+      money: false,
+      scaled: false,
+      model: "meta/llama-3.1-8b",
+      env: Object.fromEntries(
+        ["GROQ", "TOGETHER", "FIREWORKS"].flatMap((prefix) => [
+          [`${prefix}_API_KEY`, "bench"],
+          [`${prefix}_BASE_URL`, options.upstreamBaseUrl],
+        ]),
+      ),
+    }),
+  "aigateway-cached": (options) =>
+    startGatewayVariant(options, {
+      name: "aigateway-cached",
+      description: "our gateway with `x-cache: force`: every request after the first is a cache hit",
+      money: false,
+      scaled: false,
+      headers: { "x-cache": "force" },
     }),
   portkey: startPortkey,
 };

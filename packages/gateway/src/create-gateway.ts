@@ -7,6 +7,7 @@ import { createAccountService } from "./accounts/account-service.ts";
 import { createRateLimiter } from "./accounts/rate-limiter.ts";
 import { createSpendGuard } from "./accounts/spend-guard.ts";
 import { startUsageRetention } from "./usage/start-usage-retention.ts";
+import { createLiveUsage } from "./usage/live-usage.ts";
 import { createCatalog, readCatalogFile } from "./catalog/catalog.ts";
 import { createChatService } from "./chat/chat-service.ts";
 import { createMessagesService } from "./messages/messages-service.ts";
@@ -83,15 +84,19 @@ export async function createGateway(
   const catalog = createCatalog(readCatalogFile(), config.extraModels);
   const providers = createProviderRegistry(config.providers);
   const upstream = createUpstreamClient(config.timeouts);
-  const usage = createUsageWriter({
-    store: storage.usage,
-    flushIntervalMs: config.usageFlushIntervalMs,
-    onError: (error, pending) => log("usage write failed; will retry", { error: String(error), pending }),
-  });
   const kv = await openKvStore({
     redisUrl: config.redisUrl,
     keyPrefix: config.redisKeyPrefix,
     onConnectionError: (error) => log("redis connection error", { error: error.message }),
+  });
+  const liveUsage = createLiveUsage(kv, (error) =>
+    log("live usage fan-out failed", { error: String(error) }),
+  );
+  const usage = createUsageWriter({
+    store: storage.usage,
+    flushIntervalMs: config.usageFlushIntervalMs,
+    onError: (error, pending) => log("usage write failed; will retry", { error: String(error), pending }),
+    onWritten: (batch) => liveUsage.publish(batch),
   });
   const revocationChannel = "key-revoked";
   const keys = createKeyService({
@@ -260,6 +265,7 @@ export async function createGateway(
     directory,
     rateLimiter,
     usage,
+    liveUsage,
     log,
     files,
     publicBaseUrl: config.publicBaseUrl,
@@ -304,6 +310,7 @@ export async function createGateway(
     await upstream.close();
     await stopListening().catch(() => undefined);
     await stopAccountListening().catch(() => undefined);
+    await liveUsage.close();
     await kv.close();
     await fileSweeper.stop();
     await blobs.close();

@@ -30,6 +30,7 @@ const servedOperations = [
   "get /v1/usage/recent",
   "get /v1/usage/by-tag",
   "get /v1/usage/by-sub-account",
+  "get /v1/usage/stream",
   "post /v1/admin/accounts",
   "get /v1/admin/accounts",
   "get /v1/admin/accounts/{id}",

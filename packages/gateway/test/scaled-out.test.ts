@@ -11,6 +11,7 @@ import { callApi } from "./support/call-api.ts";
 import { replyWithJsonFixture, startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.ts";
 import { fixturesMissing } from "./support/fixtures.ts";
 import { createLogReader } from "./support/line-reader.ts";
+import { openUsageStream } from "./support/open-usage-stream.ts";
 import { pricedCompletionNanodollars, writePricedModelConfig } from "./support/priced-test-model.ts";
 import { startTestGateway, testOwnerKey, type TestGateway } from "./support/start-test-gateway.ts";
 import { PostgresTestSchemas } from "./storage/postgres-test-schemas.ts";
@@ -138,6 +139,28 @@ describe("two replicas on PostgreSQL and Redis", { skip }, () => {
     }
     assert.ok(completion, "the raised cap was never seen by the other replica");
   });
+
+  it(
+    "a usage row stored by one replica reaches a live stream opened on the other",
+    { timeout: 20_000 },
+    async () => {
+      const [first, second] = replicas as [TestGateway, TestGateway];
+      const stream = await openUsageStream(first.baseUrl, first.ownerKey);
+      try {
+        await second.openai.chat.completions.create(
+          { model: "aigateway/echo", messages: ask.messages },
+          { headers: { "x-request-id": "fan-out-1" } },
+        );
+        // Rows of earlier tests may still be arriving; the one asked for must come among them.
+        let row = await stream.next();
+        for (let skipped = 0; row.request_id !== "fan-out-1" && skipped < 500; skipped++)
+          row = await stream.next();
+        assert.equal(row.request_id, "fan-out-1");
+      } finally {
+        stream.close();
+      }
+    },
+  );
 
   it("a replica killed with SIGKILL mid-traffic: the other keeps serving, the restart finds nothing stuck", async () => {
     const childEnv = {

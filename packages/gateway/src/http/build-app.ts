@@ -30,6 +30,8 @@ import { registerModelsRoutes } from "./routes/models-route.ts";
 import { registerCapabilitiesRoute } from "./routes/capabilities-route.ts";
 import { registerLlmsTextRoutes } from "./routes/llms-txt-route.ts";
 import { registerUsageRoutes } from "./routes/usage-routes.ts";
+import { registerUsageStreamRoute } from "./routes/usage-stream-route.ts";
+import type { LiveUsage } from "../usage/live-usage.ts";
 import { registerFilesRoutes, registerPublicFileRoutes } from "./routes/files-routes.ts";
 import { registerWebhooksRoutes } from "./routes/webhooks-routes.ts";
 import type { WebhookService } from "../webhooks/webhook-service.ts";
@@ -51,6 +53,7 @@ export interface AppDependencies {
   messages: MessagesService;
   embeddings: EmbeddingService;
   usage: UsageWriter;
+  liveUsage: LiveUsage;
   log: Logger;
   files: FileService;
   /** Origin put in front of signed URLs; unset means the origin each request came to. */
@@ -144,6 +147,7 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
     registerCapabilitiesRoute(authenticated, dependencies.catalog);
     registerKeysRoutes(authenticated, dependencies.keys);
     registerUsageRoutes(authenticated, dependencies.storage.usage, dependencies.usage, dependencies.accounts);
+    registerUsageStreamRoute(authenticated, dependencies.liveUsage);
     registerFilesRoutes(authenticated, dependencies.files, { publicBaseUrl: dependencies.publicBaseUrl });
     registerWebhooksRoutes(authenticated, dependencies.webhooks);
     registerJobsRoutes(authenticated, dependencies.jobs, dependencies.webhooks, {

@@ -307,6 +307,19 @@ export const accountPaths = {
       },
     },
   },
+  "/v1/usage/stream": {
+    get: {
+      summary:
+        "Live usage: server-sent events, one `data:` usage row per request as it is stored, from any replica",
+      responses: {
+        "200": {
+          description: "An event stream of usage rows (as in /v1/usage/recent)",
+          content: { "text/event-stream": {} },
+        },
+        "401": unauthorized,
+      },
+    },
+  },
   "/v1/usage/by-sub-account": {
     get: {
       summary: "Monthly spend per sub-account",

@@ -16,6 +16,8 @@ export interface UsageWriterOptions {
   /** Bound on memory if storage is down for long; beyond it the oldest records are dropped and logged. */
   maxPending?: number;
   onError?: (error: unknown, pending: number) => void;
+  /** Each batch once it is stored (the live usage stream fans it out). */
+  onWritten?: (batch: readonly UsageRecord[]) => void;
 }
 
 /**
@@ -40,6 +42,7 @@ export function createUsageWriter(options: UsageWriterOptions): UsageWriter {
         return;
       }
       queue = queue.slice(batch.length);
+      options.onWritten?.(batch);
     }
   }
 

@@ -9,7 +9,7 @@ import { monthQuerySchema } from "../validation/account-schemas.ts";
 import { parseWithSchema } from "../validation/parse-with-schema.ts";
 import { recentUsageQuerySchema } from "../validation/recent-usage-query-schema.ts";
 
-function toUsageRow(record: UsageRecord) {
+export function toUsageRow(record: UsageRecord) {
   return {
     request_id: record.requestId,
     endpoint: record.endpoint,
