@@ -180,16 +180,20 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     const first = plan.candidates[0];
     const asked = auto?.selected.id ?? readChatIntent(request).models?.[0] ?? first?.model.id ?? "";
     const primary = catalog.find(asked)?.id ?? asked;
-    let worstCase = 0;
-    const seen = new Set<string>();
-    for (const candidate of plan.candidates) {
-      if (seen.has(candidate.model.id)) continue;
-      seen.add(candidate.model.id);
-      worstCase = Math.max(worstCase, estimateWorstCaseChatCost(request, candidate.model));
-    }
-    // With a fee, model cost plus fee never exceeds the baseline's cost for the same tokens.
-    if (auto && feePercent > 0)
-      worstCase = Math.max(worstCase, estimateWorstCaseChatCost(request, auto.baseline));
+    // Computed only when a cap applies: the spend guard calls it, most requests never do.
+    const worstCase = (): number => {
+      let highest = 0;
+      const seen = new Set<string>();
+      for (const candidate of plan.candidates) {
+        if (seen.has(candidate.model.id)) continue;
+        seen.add(candidate.model.id);
+        highest = Math.max(highest, estimateWorstCaseChatCost(request, candidate.model));
+      }
+      // With a fee, model cost plus fee never exceeds the baseline's cost for the same tokens.
+      if (auto && feePercent > 0)
+        highest = Math.max(highest, estimateWorstCaseChatCost(request, auto.baseline));
+      return highest;
+    };
     return spendGuard.admit(context.profile, context.tag, primary, worstCase);
   }
 

@@ -104,10 +104,12 @@ export function createEmbeddingService(options: {
         });
         const first = plan.candidates[0] as RouteCandidate;
         if (spendGuard && context.profile) {
-          let worstCase = 0;
-          for (const candidate of plan.candidates) {
-            worstCase = Math.max(worstCase, estimateWorstCaseEmbeddingCost(request, candidate.model));
-          }
+          // Computed only when a cap applies.
+          const worstCase = (): number =>
+            Math.max(
+              0,
+              ...plan.candidates.map((candidate) => estimateWorstCaseEmbeddingCost(request, candidate.model)),
+            );
           admission = await spendGuard.admit(context.profile, context.tag, first.model.id, worstCase);
         }
         const outcome = await runAttempts(router, plan, signal, async (candidate) => {
