@@ -18,8 +18,8 @@ import type {
   UsageRecord,
   UsageRollup,
 } from "../storage.ts";
-import { foldUsageRollups } from "../fold-usage-rollups.ts";
 import { sqliteMigrations } from "./sqlite-migrations.ts";
+import { createSqliteUsageWriter } from "./write-sqlite-usage.ts";
 
 type Row = Record<string, SQLInputValue>;
 
@@ -195,16 +195,6 @@ export function openSqliteStorage(path: string): Storage {
     listBudgets: database.prepare("SELECT * FROM budgets WHERE account_id = ? ORDER BY tag"),
     findBudget: database.prepare("SELECT * FROM budgets WHERE account_id = ? AND tag = ?"),
     deleteBudget: database.prepare("DELETE FROM budgets WHERE account_id = ? AND tag = ?"),
-    upsertRollup: database.prepare(
-      `INSERT INTO usage_rollups (billing_account_id, granularity, period, account_id, tag, model, requests, errors,
-         cost_nanodollars, prompt_tokens, completion_tokens)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (billing_account_id, granularity, period, account_id, tag, model) DO UPDATE SET
-         requests = requests + excluded.requests, errors = errors + excluded.errors,
-         cost_nanodollars = cost_nanodollars + excluded.cost_nanodollars,
-         prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-         completion_tokens = completion_tokens + excluded.completion_tokens`,
-    ),
     deleteUsageBefore: database.prepare("DELETE FROM usage_log WHERE created_at < ?"),
     findAccount: database.prepare("SELECT * FROM accounts WHERE id = ?"),
     countAccounts: database.prepare("SELECT COUNT(*) AS count FROM accounts"),
@@ -221,12 +211,6 @@ export function openSqliteStorage(path: string): Storage {
     touchKey: database.prepare(
       "UPDATE api_keys SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?",
     ),
-    insertUsage: database.prepare(
-      `INSERT INTO usage_log (request_id, account_id, key_id, tag, endpoint, model, provider, status, error_type, stream,
-         latency_ms, ttft_ms, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
-         cost_nanodollars, created_at, billing_account_id, attempts, attempt_log, cache_hit)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
     recentUsage: database.prepare(
       "SELECT * FROM usage_log WHERE account_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
     ),
@@ -234,6 +218,8 @@ export function openSqliteStorage(path: string): Storage {
       "SELECT * FROM events WHERE account_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
     ),
   };
+
+  const writeUsage = createSqliteUsageWriter(database);
 
   function inTransaction(work: () => void): void {
     database.exec("BEGIN");
@@ -353,50 +339,7 @@ export function openSqliteStorage(path: string): Storage {
     },
     usage: {
       async insertUsage(records: readonly UsageRecord[]) {
-        inTransaction(() => {
-          for (const record of records) {
-            statements.insertUsage.run(
-              record.requestId,
-              record.accountId,
-              record.keyId,
-              record.tag,
-              record.endpoint,
-              record.model,
-              record.provider,
-              record.status,
-              record.errorType,
-              record.stream ? 1 : 0,
-              record.latencyMs,
-              record.timeToFirstTokenMs,
-              record.promptTokens,
-              record.completionTokens,
-              record.cachedTokens,
-              record.cacheWriteTokens,
-              record.reasoningTokens,
-              record.costNanodollars,
-              record.createdAt,
-              record.billingAccountId,
-              record.attempts ?? 1,
-              record.attemptLog ?? null,
-              record.cacheHit ? 1 : 0,
-            );
-          }
-          for (const rollup of foldUsageRollups(records)) {
-            statements.upsertRollup.run(
-              rollup.billingAccountId,
-              rollup.granularity,
-              rollup.period,
-              rollup.accountId,
-              rollup.tag,
-              rollup.model,
-              rollup.requests,
-              rollup.errors,
-              rollup.costNanodollars,
-              rollup.promptTokens,
-              rollup.completionTokens,
-            );
-          }
-        });
+        inTransaction(() => writeUsage(records));
       },
       async listUsageRollups(query) {
         const conditions = ["granularity = ?"];

@@ -3,15 +3,15 @@ import { foldUsageRollups } from "../fold-usage-rollups.ts";
 import type { UsageRecord } from "../storage.ts";
 
 /**
- * Usage rows and their rollups written inside a transaction the caller holds, so a job or batch line
- * and its charge commit together. Same columns and rollup arithmetic as the usage store.
+ * Usage rows and their rollups, written inside a transaction the caller holds: the usage store's own
+ * batch transaction, or a job's or batch line's, so the charge commits with the work it pays for.
  */
 export function createSqliteUsageWriter(database: DatabaseSync): (records: readonly UsageRecord[]) => void {
   const insertRow = database.prepare(
     `INSERT INTO usage_log (request_id, account_id, key_id, tag, endpoint, model, provider, status, error_type, stream,
        latency_ms, ttft_ms, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
-       cost_nanodollars, created_at, billing_account_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       cost_nanodollars, created_at, billing_account_id, attempts, attempt_log, cache_hit)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const upsertRollup = database.prepare(
     `INSERT INTO usage_rollups (billing_account_id, granularity, period, account_id, tag, model, requests, errors,
@@ -46,6 +46,9 @@ export function createSqliteUsageWriter(database: DatabaseSync): (records: reado
         record.costNanodollars,
         record.createdAt,
         record.billingAccountId,
+        record.attempts ?? 1,
+        record.attemptLog ?? null,
+        record.cacheHit ? 1 : 0,
       );
     }
     for (const rollup of foldUsageRollups(records)) {
