@@ -14,7 +14,13 @@ import {
   type FakeReply,
   type FakeUpstream,
 } from "./support/fake-upstream.ts";
-import { fixturesMissing, readCassette, readChunkLines, readJsonFixture } from "./support/fixtures.ts";
+import {
+  fixturesMissing,
+  readCassette,
+  readChunkLines,
+  readFixtureText,
+  readJsonFixture,
+} from "./support/fixtures.ts";
 import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
 import { waitFor } from "./support/wait-for.ts";
 
@@ -211,6 +217,43 @@ describe("Anthropic Messages upstream through the openai SDK", { skip: fixturesM
     assert.equal(text, "pong");
     assert.equal(usage?.prompt_tokens, 61);
     assert.equal(usage?.completion_tokens, 2);
+  });
+
+  it("[usage] reports cache writes and reads in the streamed usage chunk as in the non-streamed answer", async () => {
+    // The recordings wrote and read no cache; the same recordings with a prompt-cache write of 1000 and
+    // a read of 500 tokens (message_delta repeats message_start's counts, as Anthropic sends them).
+    const withCache = (text: string): string =>
+      text
+        .replace(/"cache_creation_input_tokens":\s*0\b/g, '"cache_creation_input_tokens":1000')
+        .replace(/"cache_read_input_tokens":\s*0\b/g, '"cache_read_input_tokens":500');
+    upstream.setHandler(() => ({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: withCache(readFixtureText(`${dir}messages-text.json`)),
+    }));
+    const answered = await gateway.openai.chat.completions.create({
+      model: sonnet,
+      messages: [{ role: "user", content: "Hello" }],
+    });
+    upstream.setHandler(() =>
+      replyWithAnthropicStream(
+        anthropicFrames("messages-stream-text.chunks.txt").map((frame) => withCache(frame)),
+      ),
+    );
+    const stream = await gateway.openai.chat.completions.create({
+      model: sonnet,
+      messages: [{ role: "user", content: "Hello" }],
+      stream: true,
+    });
+    let streamed: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) if (chunk.usage) streamed = chunk.usage;
+    const cacheFields = { cached_tokens: 500, cache_write_tokens: 1000 };
+    assert.deepEqual(answered.usage?.prompt_tokens_details, cacheFields);
+    assert.deepEqual(streamed?.prompt_tokens_details, cacheFields);
+    assert.equal(streamed?.prompt_tokens, 1512); // 12 uncached + 500 read + 1000 written
+    assert.equal(answered.usage?.prompt_tokens, 1512);
+    // 12 × $3/M + 500 × $0.30/M + 1000 × $3.75/M + 30 output × $15/M
+    assert.equal((streamed as { cost?: number } | undefined)?.cost, 0.004386);
   });
 
   it("[usage] reports Anthropic's counts in OpenAI's usage fields with the cost", async () => {

@@ -1,5 +1,5 @@
 // Durability: the gateway is SIGKILLed in the middle of a batch and of a job, then started again on
-// the same SQLite file. Both finish; every line and the job are charged exactly once (summed from the
+// the same database (a SQLite file, and a PostgreSQL schema when DATABASE_URL is set). Both finish; every line and the job are charged exactly once (summed from the
 // usage log); each finished job and batch has exactly one event and one delivery in the outbox.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -10,7 +10,6 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import OpenAI, { toFile } from "openai";
 import { startFakeJobUpstreams, type FakeJobUpstreams } from "./support/fake-job-upstreams.ts";
@@ -19,214 +18,258 @@ import { fixturesMissing } from "./support/fixtures.ts";
 import { createLogReader } from "./support/line-reader.ts";
 import { pricedCompletionNanodollars, writePricedModelConfig } from "./support/priced-test-model.ts";
 import { testOwnerKey } from "./support/start-test-gateway.ts";
+import {
+  readPostgresSchema,
+  readSqliteFile,
+  type TestDatabaseReader,
+} from "./support/test-database-reader.ts";
 import { waitFor } from "./support/wait-for.ts";
+import { PostgresTestSchemas } from "./storage/postgres-test-schemas.ts";
 
 const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const batchLines = 5;
+const databaseUrl = process.env.DATABASE_URL;
+const schemas = new PostgresTestSchemas(databaseUrl ?? "");
 
-describe("jobs and batches survive SIGKILL", { skip: fixturesMissing }, () => {
-  let chatUpstream: FakeUpstream;
-  let jobUpstreams: FakeJobUpstreams;
-  let receiver: Server;
-  let receiverUrl = "";
-  const deliveryIds: string[] = [];
-  let answered = 0;
-  let holdChat: Promise<void> | undefined;
-  let releaseChat: () => void = () => undefined;
-  const dataDir = mkdtempSync(join(tmpdir(), "aig-restart-"));
-  const configPath = writePricedModelConfig();
+/** Where both gateway processes keep their state: the child's env and a reader for the checks. */
+interface RestartBackend {
+  name: string;
+  skip: string | false;
+  open(dataDir: string): Promise<{ env: Record<string, string>; reader: TestDatabaseReader }>;
+}
 
-  before(async () => {
-    chatUpstream = await startFakeUpstream(async () => {
-      // The first two lines answer; the third hangs until the gateway is killed under it.
-      answered += 1;
-      if (answered > 2 && holdChat) await holdChat;
-      return replyWithJsonFixture("openai/chat-completion-text.json");
-    });
-    jobUpstreams = await startFakeJobUpstreams();
-    receiver = createServer((request, response) => {
-      const id = request.headers["x-aig-delivery-id"];
-      if (typeof id === "string") deliveryIds.push(id);
-      request.resume();
-      response.writeHead(200).end("ok");
-    });
-    receiver.listen(0, "127.0.0.1");
-    await once(receiver, "listening");
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  });
-  after(async () => {
-    releaseChat();
-    await chatUpstream.close();
-    await jobUpstreams.close();
-    receiver.closeAllConnections();
-    receiver.close();
-  });
+const backends: RestartBackend[] = [
+  {
+    name: "SQLite",
+    skip: false,
+    open: async (dataDir) => ({ env: {}, reader: readSqliteFile(join(dataDir, "aigateway.db")) }),
+  },
+  {
+    name: "PostgreSQL",
+    skip: databaseUrl ? false : "DATABASE_URL not set: PostgreSQL restart run skipped",
+    async open() {
+      const url = await schemas.create();
+      return { env: { DATABASE_URL: url }, reader: readPostgresSchema(url) };
+    },
+  },
+];
 
-  async function startChild(): Promise<{ child: ChildProcess; client: OpenAI; baseUrl: string }> {
-    const child = spawn(process.execPath, [main], {
-      env: {
-        PATH: process.env.PATH,
-        HOST: "127.0.0.1",
-        PORT: "0",
-        AIG_DATA_DIR: dataDir,
-        AIG_ADMIN_KEY: testOwnerKey,
-        AIG_CONFIG: configPath,
-        OPENAI_API_KEY: "test",
-        OPENAI_BASE_URL: chatUpstream.baseUrl,
-        FAL_KEY: "fal-test-key",
-        FAL_BASE_URL: jobUpstreams.baseUrl,
-        AIG_WEBHOOK_ALLOW_PRIVATE: "true",
-        AIG_WEBHOOK_POLL_INTERVAL_MS: "50",
-        AIG_JOB_WORKERS: "1",
-        AIG_JOB_POLL_INTERVAL_MS: "25",
-        AIG_JOB_UPSTREAM_POLL_MS: "10",
-        // A killed worker's job and line are free again after this.
-        AIG_JOB_LEASE_MS: "1000",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const log = createLogReader(child.stdout);
-    const { address } = (await log.waitFor("aigateway listening")) as { address: string };
-    return {
-      child,
-      baseUrl: address,
-      client: new OpenAI({ apiKey: testOwnerKey, baseURL: `${address}/v1`, maxRetries: 0 }),
-    };
-  }
+after(() => schemas.dropAll());
 
-  function query<T>(sql: string): T[] {
-    const database = new DatabaseSync(join(dataDir, "aigateway.db"), { readOnly: true });
-    try {
-      return database.prepare(sql).all() as T[];
-    } finally {
-      database.close();
-    }
-  }
+for (const backend of backends) {
+  describe(
+    `jobs and batches survive SIGKILL on ${backend.name}`,
+    { skip: fixturesMissing || backend.skip },
+    () => {
+      let chatUpstream: FakeUpstream;
+      let jobUpstreams: FakeJobUpstreams;
+      let receiver: Server;
+      let receiverUrl = "";
+      const deliveryIds: string[] = [];
+      let answered = 0;
+      let holdChat: Promise<void> | undefined;
+      let releaseChat: () => void = () => undefined;
+      const dataDir = mkdtempSync(join(tmpdir(), "aig-restart-"));
+      const configPath = writePricedModelConfig();
+      let backendEnv: Record<string, string> = {};
+      let reader: TestDatabaseReader;
 
-  it(
-    "finishes both after a restart and charges each line and the job once",
-    { timeout: 60_000 },
-    async () => {
-      holdChat = new Promise<void>((resolve) => {
-        releaseChat = resolve;
+      before(async () => {
+        ({ env: backendEnv, reader } = await backend.open(dataDir));
+        chatUpstream = await startFakeUpstream(async () => {
+          // The first two lines answer; the third hangs until the gateway is killed under it.
+          answered += 1;
+          if (answered > 2 && holdChat) await holdChat;
+          return replyWithJsonFixture("openai/chat-completion-text.json");
+        });
+        jobUpstreams = await startFakeJobUpstreams();
+        receiver = createServer((request, response) => {
+          const id = request.headers["x-aig-delivery-id"];
+          if (typeof id === "string") deliveryIds.push(id);
+          request.resume();
+          response.writeHead(200).end("ok");
+        });
+        receiver.listen(0, "127.0.0.1");
+        await once(receiver, "listening");
+        receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
       });
-      jobUpstreams.holdQueue = true;
-      const first = await startChild();
-
-      // A job that is running upstream (held in fal's queue) when the gateway dies.
-      const submitted = await fetch(`${first.baseUrl}/v1/videos/generations`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${testOwnerKey}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          model: "kuaishou/kling-2.5-turbo-pro",
-          prompt: "survive",
-          duration: 5,
-          webhook_url: receiverUrl,
-        }),
+      after(async () => {
+        releaseChat();
+        await chatUpstream.close();
+        await jobUpstreams.close();
+        receiver.closeAllConnections();
+        receiver.close();
+        await reader.close();
       });
-      assert.equal(submitted.status, 202);
-      const job = (await submitted.json()) as { id: string };
 
-      // A batch whose third line is in flight when the gateway dies.
-      const lines = Array.from({ length: batchLines }, (_, index) =>
-        JSON.stringify({
-          custom_id: `line-${index}`,
-          method: "POST",
-          url: "/v1/chat/completions",
-          body: {
-            model: "test/priced",
-            messages: [{ role: "user", content: `hi ${index}` }],
-            max_tokens: 400,
+      async function startChild(): Promise<{ child: ChildProcess; client: OpenAI; baseUrl: string }> {
+        const child = spawn(process.execPath, [main], {
+          env: {
+            ...backendEnv,
+            PATH: process.env.PATH,
+            HOST: "127.0.0.1",
+            PORT: "0",
+            AIG_DATA_DIR: dataDir,
+            AIG_ADMIN_KEY: testOwnerKey,
+            AIG_CONFIG: configPath,
+            OPENAI_API_KEY: "test",
+            OPENAI_BASE_URL: chatUpstream.baseUrl,
+            FAL_KEY: "fal-test-key",
+            FAL_BASE_URL: jobUpstreams.baseUrl,
+            AIG_WEBHOOK_ALLOW_PRIVATE: "true",
+            AIG_WEBHOOK_POLL_INTERVAL_MS: "50",
+            AIG_JOB_WORKERS: "1",
+            AIG_JOB_POLL_INTERVAL_MS: "25",
+            AIG_JOB_UPSTREAM_POLL_MS: "10",
+            // A killed worker's job and line are free again after this.
+            AIG_JOB_LEASE_MS: "1000",
           },
-        }),
-      );
-      const file = await first.client.files.create({
-        file: await toFile(Buffer.from(lines.join("\n")), "restart.jsonl"),
-        purpose: "batch",
-      });
-      const batch = await first.client.batches.create({
-        input_file_id: file.id,
-        endpoint: "/v1/chat/completions",
-        completion_window: "24h",
-      });
-      await waitFor(() => (chatUpstream.requests.length >= 3 ? true : undefined));
-      await waitFor(() =>
-        query<{ count: number }>(`SELECT COUNT(*) AS count FROM jobs WHERE upstream IS NOT NULL`)[0]
-          ?.count === 1
-          ? true
-          : undefined,
-      );
-      const finishedBefore = query<{ count: number }>(
-        `SELECT COUNT(*) AS count FROM batch_lines WHERE status = 'succeeded'`,
-      )[0]?.count;
-      assert.equal(finishedBefore, 2);
-
-      const exited = once(first.child, "exit");
-      first.child.kill("SIGKILL");
-      await exited;
-      releaseChat();
-      holdChat = undefined;
-      jobUpstreams.holdQueue = false;
-
-      const second = await startChild();
-      try {
-        const done = await waitFor(async () => {
-          const current = await second.client.batches.retrieve(batch.id);
-          return current.status === "completed" ? current : undefined;
+          stdio: ["ignore", "pipe", "inherit"],
         });
-        assert.deepEqual(done.request_counts, { total: batchLines, completed: batchLines, failed: 0 });
-        const output = (await (await second.client.files.content(done.output_file_id ?? "")).text())
-          .trim()
-          .split("\n");
-        assert.deepEqual(
-          output.map((line) => (JSON.parse(line) as { custom_id: string }).custom_id),
-          lines.map((_, index) => `line-${index}`),
-        );
-
-        const finishedJob = await waitFor(async () => {
-          const response = await fetch(`${second.baseUrl}/v1/jobs/${job.id}`, {
-            headers: { authorization: `Bearer ${testOwnerKey}` },
-          });
-          const body = (await response.json()) as { status: string; result_url: string | null };
-          return body.status === "completed" || body.status === "failed" ? body : undefined;
-        });
-        assert.equal(finishedJob.status, "completed");
-
-        // The third line reached the upstream twice (once per process) but is charged once.
-        assert.equal(chatUpstream.requests.length, batchLines + 1);
-        const lineCharges = query<{ count: number; total: number }>(
-          `SELECT COUNT(*) AS count, SUM(cost_nanodollars) AS total FROM usage_log WHERE request_id LIKE 'batch_req_%'`,
-        )[0];
-        assert.equal(lineCharges?.count, batchLines);
-        assert.equal(lineCharges?.total, (batchLines * pricedCompletionNanodollars) / 2);
-        const jobCharges = query<{ count: number; total: number }>(
-          `SELECT COUNT(*) AS count, SUM(cost_nanodollars) AS total FROM usage_log WHERE request_id = '${job.id}'`,
-        )[0];
-        assert.deepEqual({ ...jobCharges }, { count: 1, total: 350_000_000 });
-
-        // One event and one delivery for the job; its delivery id is the one the receiver saw.
-        const deliveries = await waitFor(() => {
-          const rows = query<{ id: string; status: string; event_type: string }>(
-            `SELECT id, status, event_type FROM webhook_deliveries WHERE event_type = 'job.completed'`,
-          );
-          return rows.length === 1 && rows[0]?.status === "succeeded" ? rows : undefined;
-        });
-        assert.deepEqual(deliveryIds, [deliveries[0]?.id]);
-        const events = query<{ type: string; count: number }>(
-          `SELECT type, COUNT(*) AS count FROM events WHERE type IN ('job.completed', 'batch.completed') GROUP BY type ORDER BY type`,
-        );
-        assert.deepEqual(
-          events.map((row) => ({ ...row })),
-          [
-            { type: "batch.completed", count: 1 },
-            { type: "job.completed", count: 1 },
-          ],
-        );
-      } finally {
-        const exited = once(second.child, "exit");
-        second.child.kill("SIGTERM");
-        await exited;
+        const log = createLogReader(child.stdout);
+        const { address } = (await log.waitFor("aigateway listening")) as { address: string };
+        return {
+          child,
+          baseUrl: address,
+          client: new OpenAI({ apiKey: testOwnerKey, baseURL: `${address}/v1`, maxRetries: 0 }),
+        };
       }
+
+      const query = <T>(sql: string): Promise<T[]> => reader.query<T>(sql);
+
+      it(
+        "finishes both after a restart and charges each line and the job once",
+        { timeout: 60_000 },
+        async () => {
+          holdChat = new Promise<void>((resolve) => {
+            releaseChat = resolve;
+          });
+          jobUpstreams.holdQueue = true;
+          const first = await startChild();
+
+          // A job that is running upstream (held in fal's queue) when the gateway dies.
+          const submitted = await fetch(`${first.baseUrl}/v1/videos/generations`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${testOwnerKey}`, "content-type": "application/json" },
+            body: JSON.stringify({
+              model: "kuaishou/kling-2.5-turbo-pro",
+              prompt: "survive",
+              duration: 5,
+              webhook_url: receiverUrl,
+            }),
+          });
+          assert.equal(submitted.status, 202);
+          const job = (await submitted.json()) as { id: string };
+
+          // A batch whose third line is in flight when the gateway dies.
+          const lines = Array.from({ length: batchLines }, (_, index) =>
+            JSON.stringify({
+              custom_id: `line-${index}`,
+              method: "POST",
+              url: "/v1/chat/completions",
+              body: {
+                model: "test/priced",
+                messages: [{ role: "user", content: `hi ${index}` }],
+                max_tokens: 400,
+              },
+            }),
+          );
+          const file = await first.client.files.create({
+            file: await toFile(Buffer.from(lines.join("\n")), "restart.jsonl"),
+            purpose: "batch",
+          });
+          const batch = await first.client.batches.create({
+            input_file_id: file.id,
+            endpoint: "/v1/chat/completions",
+            completion_window: "24h",
+          });
+          await waitFor(() => (chatUpstream.requests.length >= 3 ? true : undefined));
+          await waitFor(async () =>
+            (
+              await query<{ count: number }>(`SELECT COUNT(*) AS count FROM jobs WHERE upstream IS NOT NULL`)
+            )[0]?.count === 1
+              ? true
+              : undefined,
+          );
+          const finishedBefore = (
+            await query<{ count: number }>(
+              `SELECT COUNT(*) AS count FROM batch_lines WHERE status = 'succeeded'`,
+            )
+          )[0]?.count;
+          assert.equal(finishedBefore, 2);
+
+          const exited = once(first.child, "exit");
+          first.child.kill("SIGKILL");
+          await exited;
+          releaseChat();
+          holdChat = undefined;
+          jobUpstreams.holdQueue = false;
+
+          const second = await startChild();
+          try {
+            const done = await waitFor(async () => {
+              const current = await second.client.batches.retrieve(batch.id);
+              return current.status === "completed" ? current : undefined;
+            });
+            assert.deepEqual(done.request_counts, { total: batchLines, completed: batchLines, failed: 0 });
+            const output = (await (await second.client.files.content(done.output_file_id ?? "")).text())
+              .trim()
+              .split("\n");
+            assert.deepEqual(
+              output.map((line) => (JSON.parse(line) as { custom_id: string }).custom_id),
+              lines.map((_, index) => `line-${index}`),
+            );
+
+            const finishedJob = await waitFor(async () => {
+              const response = await fetch(`${second.baseUrl}/v1/jobs/${job.id}`, {
+                headers: { authorization: `Bearer ${testOwnerKey}` },
+              });
+              const body = (await response.json()) as { status: string; result_url: string | null };
+              return body.status === "completed" || body.status === "failed" ? body : undefined;
+            });
+            assert.equal(finishedJob.status, "completed");
+
+            // The third line reached the upstream twice (once per process) but is charged once.
+            assert.equal(chatUpstream.requests.length, batchLines + 1);
+            const lineCharges = (
+              await query<{ count: number; total: number }>(
+                `SELECT COUNT(*) AS count, SUM(cost_nanodollars) AS total FROM usage_log WHERE request_id LIKE 'batch_req_%'`,
+              )
+            )[0];
+            assert.equal(lineCharges?.count, batchLines);
+            assert.equal(lineCharges?.total, (batchLines * pricedCompletionNanodollars) / 2);
+            const jobCharges = (
+              await query<{ count: number; total: number }>(
+                `SELECT COUNT(*) AS count, SUM(cost_nanodollars) AS total FROM usage_log WHERE request_id = '${job.id}'`,
+              )
+            )[0];
+            assert.deepEqual({ ...jobCharges }, { count: 1, total: 350_000_000 });
+
+            // One event and one delivery for the job; its delivery id is the one the receiver saw.
+            const deliveries = await waitFor(async () => {
+              const rows = await query<{ id: string; status: string; event_type: string }>(
+                `SELECT id, status, event_type FROM webhook_deliveries WHERE event_type = 'job.completed'`,
+              );
+              return rows.length === 1 && rows[0]?.status === "succeeded" ? rows : undefined;
+            });
+            assert.deepEqual(deliveryIds, [deliveries[0]?.id]);
+            const events = await query<{ type: string; count: number }>(
+              `SELECT type, COUNT(*) AS count FROM events WHERE type IN ('job.completed', 'batch.completed') GROUP BY type ORDER BY type`,
+            );
+            assert.deepEqual(
+              events.map((row) => ({ ...row })),
+              [
+                { type: "batch.completed", count: 1 },
+                { type: "job.completed", count: 1 },
+              ],
+            );
+          } finally {
+            const exited = once(second.child, "exit");
+            second.child.kill("SIGTERM");
+            await exited;
+          }
+        },
+      );
     },
   );
-});
+}

@@ -9,7 +9,7 @@ import {
   startFakeUpstream,
   type FakeUpstream,
 } from "./support/fake-upstream.ts";
-import { fixturesMissing, readChunkLines, readJsonFixture } from "./support/fixtures.ts";
+import { fixturesMissing, readCassette, readChunkLines, readJsonFixture } from "./support/fixtures.ts";
 import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
 
 const vendors = ["openai", "groq", "deepseek", "mistral", "xai", "openrouter"] as const;
@@ -268,7 +268,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.doesNotThrow(() => JSON.parse(json.choices[0]?.message.content ?? "") as unknown);
   });
 
-  it("[mistral] [stream] [usage] streams Mistral text and reasoning", async () => {
+  it("[mistral] [stream] [reasoning] [usage] streams Mistral text, and Magistral's thinking chunks as reasoning_content", async () => {
     upstreams.mistral.setHandler(() => replyWithChunkFixture("mistral/chat-stream-text.chunks.txt"));
     const final = await gateway.openai.chat.completions
       .stream({ model: "mistral/mistral-small-latest", messages: [{ role: "user", content: "hi" }] })
@@ -277,17 +277,55 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     upstreams.mistral.setHandler(() => replyWithChunkFixture("mistral/chat-stream-reasoning.chunks.txt"));
     const stream = await gateway.openai.chat.completions.create({
       model: "mistral/magistral-small-latest",
-      messages: [{ role: "user", content: "think" }],
+      messages: [{ role: "user", content: "What is 2+2?" }],
       stream: true,
     });
-    let chunks = 0;
+    let reasoning = "";
+    let content = "";
     let usage: OpenAI.CompletionUsage | undefined;
     for await (const chunk of stream) {
-      chunks++;
+      const delta = chunk.choices[0]?.delta as { reasoning_content?: string; content?: unknown } | undefined;
+      // Mistral sends lists of chunks; the SDK (and every OpenAI client) expects a string.
+      assert.ok(delta?.content === undefined || typeof delta.content === "string");
+      reasoning += delta?.reasoning_content ?? "";
+      content += typeof delta?.content === "string" ? delta.content : "";
       if (chunk.usage) usage = chunk.usage;
     }
-    assert.ok(chunks > 2);
-    assert.ok((usage?.total_tokens ?? 0) > 0);
+    assert.equal(reasoning, "The user is asking for 2+2. This is basic arithmetic. 2+2=4.");
+    assert.equal(content, "2 + 2 = 4");
+    assert.equal(usage?.total_tokens, 56);
+  });
+
+  it("[mistral] [reasoning] returns Magistral's thinking as reasoning_content and replays it as a thinking chunk (multi-turn)", async () => {
+    upstreams.mistral.setHandler(() => replyWithJsonFixture("mistral/chat-reasoning.json"));
+    const question: OpenAI.ChatCompletionMessageParam = { role: "user", content: "What is 2+2?" };
+    const first = await gateway.openai.chat.completions.create({
+      model: "mistral/magistral-medium-latest",
+      messages: [question],
+    });
+    const message = first.choices[0]?.message as OpenAI.ChatCompletionMessage & {
+      reasoning_content?: string;
+    };
+    assert.equal(message.content, "2 + 2 = 4");
+    assert.equal(message.reasoning_content, "The user is asking for 2+2. This is basic arithmetic. 2+2=4.");
+
+    // The answer goes back as the SDK returned it; Mistral refuses unknown fields such as
+    // reasoning_content (422 extra_forbidden) and takes reasoning back as a thinking chunk.
+    await gateway.openai.chat.completions.create({
+      model: "mistral/magistral-medium-latest",
+      messages: [question, message, { role: "user", content: "And 3+3?" }],
+    });
+    const sent = upstreams.mistral.requests.at(-1)?.body.messages as Record<string, unknown>[];
+    assert.deepEqual(sent[1], {
+      role: "assistant",
+      content: [
+        {
+          type: "thinking",
+          thinking: [{ type: "text", text: "The user is asking for 2+2. This is basic arithmetic. 2+2=4." }],
+        },
+        { type: "text", text: "2 + 2 = 4" },
+      ],
+    });
   });
 
   it("[mistral] [tools] answers Mistral non-streamed tool calls", async () => {
@@ -322,6 +360,48 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
     assert.ok((final.choices[0]?.message.content ?? "").length > 0);
   });
 
+  it("[xai] [reasoning] [usage] returns xAI's reasoning_content and bills the reasoning tokens it counts apart", async () => {
+    upstreams.xai.setHandler(() => replyWithJsonFixture("xai/chat-text.json"));
+    const { data, response } = await gateway.openai.chat.completions
+      .create({ model: "xai/grok-3-mini", messages: [{ role: "user", content: "Say a single word." }] })
+      .withResponse();
+    const recorded = readJsonFixture<{ choices: { message: { reasoning_content: string } }[] }>(
+      "xai/chat-text.json",
+    );
+    const message = data.choices[0]?.message as { reasoning_content?: string; content: string | null };
+    assert.equal(message.content, "Hello");
+    assert.equal(message.reasoning_content, recorded.choices[0]?.message.reasoning_content);
+    // xAI reports completion_tokens 1 beside 228 reasoning tokens (total 241); OpenAI's
+    // completion_tokens includes reasoning, and the output price applies to both.
+    assert.equal(data.usage?.completion_tokens_details?.reasoning_tokens, 228);
+    assert.equal(data.usage?.completion_tokens, 229);
+    assert.equal(data.usage?.total_tokens, 241);
+    // 10 × $0.30/M + 2 cached × $0.075/M + 229 × $0.50/M
+    assert.equal((data.usage as { cost?: number }).cost, 0.00011765);
+    assert.equal(response.headers.get("x-cost-cents"), "0.011765");
+
+    upstreams.xai.setHandler(() => replyWithChunkFixture("xai/chat-stream-text.chunks.txt"));
+    const stream = await gateway.openai.chat.completions.create({
+      model: "xai/grok-3-mini",
+      messages: [{ role: "user", content: "Say a single word." }],
+      stream: true,
+    });
+    let reasoning = "";
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      reasoning +=
+        (chunk.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    const streamed = readChunkLines("xai/chat-stream-text.chunks.txt")
+      .map((line) => JSON.parse(line) as { choices: { delta: { reasoning_content?: string } }[] })
+      .map((chunk) => chunk.choices[0]?.delta.reasoning_content ?? "")
+      .join("");
+    assert.equal(reasoning, streamed);
+    assert.equal(usage?.completion_tokens_details?.reasoning_tokens, 290);
+    assert.equal(usage?.completion_tokens, 291);
+  });
+
   it("[openrouter] [stream] [reasoning] [usage] streams OpenRouter reasoning with usage", async () => {
     upstreams.openrouter.setHandler(() =>
       replyWithCassette("openrouter/chat-stream-reasoning.cassette.yaml"),
@@ -346,12 +426,18 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
 
   it("[groq] [deepseek] [mistral] [xai] [text] [usage] answers recorded non-streamed text with usage and cost", async () => {
     const recordings = [
-      { vendor: "groq", model: "meta/llama-3.3-70b", fixture: "groq/chat-text.json" },
-      { vendor: "deepseek", model: "deepseek/deepseek-chat", fixture: "deepseek/chat-text.json" },
-      { vendor: "mistral", model: "mistral/mistral-small-latest", fixture: "mistral/chat-text.json" },
-      { vendor: "xai", model: "xai/grok-3", fixture: "xai/chat-text.json" },
+      { vendor: "groq", model: "meta/llama-3.3-70b", fixture: "groq/chat-text.json", apart: 0 },
+      { vendor: "deepseek", model: "deepseek/deepseek-chat", fixture: "deepseek/chat-text.json", apart: 0 },
+      {
+        vendor: "mistral",
+        model: "mistral/mistral-small-latest",
+        fixture: "mistral/chat-text.json",
+        apart: 0,
+      },
+      // xAI counts its 228 reasoning tokens apart from completion_tokens; the gateway includes them.
+      { vendor: "xai", model: "xai/grok-3", fixture: "xai/chat-text.json", apart: 228 },
     ] as const;
-    for (const { vendor, model, fixture } of recordings) {
+    for (const { vendor, model, fixture, apart } of recordings) {
       upstreams[vendor].setHandler(() => replyWithJsonFixture(fixture));
       const completion = await gateway.openai.chat.completions.create({
         model,
@@ -364,7 +450,7 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
       assert.equal(completion.model, model);
       assert.equal(completion.choices[0]?.message.content, recorded.choices[0]?.message.content);
       assert.equal(completion.usage?.prompt_tokens, recorded.usage.prompt_tokens, vendor);
-      assert.equal(completion.usage?.completion_tokens, recorded.usage.completion_tokens, vendor);
+      assert.equal(completion.usage?.completion_tokens, recorded.usage.completion_tokens + apart, vendor);
       assert.ok(((completion.usage as { cost?: number } | undefined)?.cost ?? 0) > 0, vendor);
     }
   });
@@ -398,5 +484,77 @@ describe("chat completions through the openai SDK", { skip: fixturesMissing }, (
         (error as { status?: number }).status === 429 &&
         /Provider returned error/.test(error.message),
     );
+  });
+
+  it("[groq] [deepseek] [mistral] [xai] [openrouter] [mid-stream error] raises a recorded stream cut midway as an error after its first chunks", async () => {
+    const recordings = [
+      {
+        vendor: "groq",
+        model: "qwen/qwen3-32b",
+        reply: () => replyWithChunkFixture("groq/chat-stream-reasoning.chunks.txt"),
+      },
+      {
+        vendor: "deepseek",
+        model: "deepseek/deepseek-reasoner",
+        reply: () => replyWithCassette("deepseek/chat-stream-reasoning.cassette.yaml"),
+      },
+      {
+        vendor: "mistral",
+        model: "mistral/mistral-small-latest",
+        reply: () => replyWithChunkFixture("mistral/chat-stream-text.chunks.txt"),
+      },
+      {
+        vendor: "xai",
+        model: "xai/grok-3-mini",
+        reply: () => replyWithChunkFixture("xai/chat-stream-text.chunks.txt"),
+      },
+      {
+        vendor: "openrouter",
+        model: "anthropic/claude-sonnet-4.5",
+        reply: () => replyWithCassette("openrouter/chat-stream-reasoning.cassette.yaml"),
+      },
+    ] as const;
+    for (const { vendor, model, reply } of recordings) {
+      // Five frames reach the gateway (OpenRouter's first two are keep-alive comments), then the socket dies.
+      upstreams[vendor].setHandler(() => ({ ...reply(), destroyAfterFrames: 5 }));
+      const stream = await gateway.openai.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: "think" }],
+        stream: true,
+      });
+      let received = 0;
+      await assert.rejects(
+        async () => {
+          for await (const chunk of stream) if (chunk.choices.length > 0) received++;
+        },
+        (error: unknown) =>
+          error instanceof Error && /ended|reset|socket|terminated|closed/i.test(error.message),
+        vendor,
+      );
+      assert.ok(received > 0, `${vendor}: the chunks before the cut reached the client`);
+    }
+  });
+
+  it("[openrouter] [mid-stream error] raises OpenRouter's recorded error body sent after its recorded reasoning chunks", async () => {
+    // OpenRouter reports a failure after the 200 as an SSE event carrying `error`; here that event is
+    // the body of its recorded 429, spliced after the first chunks of its recorded stream.
+    const errorBody = readCassette("openrouter/chat-error-429-upstream-rate-limited.cassette.yaml")[0]
+      ?.response.body;
+    const streamed = replyWithCassette("openrouter/chat-stream-reasoning.cassette.yaml");
+    const frames = [
+      ...(streamed.frames ?? []).slice(0, 5),
+      `data: ${JSON.stringify(JSON.parse(errorBody ?? "{}"))}\n\n`,
+    ];
+    upstreams.openrouter.setHandler(() => ({ ...streamed, frames }));
+    const stream = await gateway.openai.chat.completions.create({
+      model: "anthropic/claude-sonnet-4.5",
+      messages: [{ role: "user", content: "think" }],
+      stream: true,
+    });
+    let received = 0;
+    await assert.rejects(async () => {
+      for await (const chunk of stream) if (chunk.choices.length > 0) received++;
+    }, /Provider returned error/);
+    assert.ok(received > 0);
   });
 });

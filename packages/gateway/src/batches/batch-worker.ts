@@ -12,6 +12,7 @@ import type { FileService } from "../files/file-service.ts";
 import { chatRequestSchema } from "../http/validation/chat-request-schema.ts";
 import { embeddingRequestSchema } from "../http/validation/embedding-request-schema.ts";
 import { parseWithSchema } from "../http/validation/parse-with-schema.ts";
+import { keepLeaseAlive } from "../jobs/keep-lease-alive.ts";
 import { createPollLoop, type LoopTimers } from "../jobs/poll-loop.ts";
 import type { BatchLineRecord, BatchRecord, BatchStore } from "../storage/storage.ts";
 import { toUsd } from "../usage/format-money.ts";
@@ -48,6 +49,8 @@ export interface BatchWorker {
 }
 
 const linePageSize = 500;
+// Marking a batch that is still running as recorded would lose its batch.completed event for good.
+const finalStatuses: ReadonlySet<string> = new Set(["completed", "failed", "expired", "cancelled"]);
 
 function outputLine(id: string, customId: string, response: unknown, error: unknown): string {
   return `${JSON.stringify({ id, custom_id: customId, response, error })}\n`;
@@ -229,7 +232,7 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
     const outputFile = succeeded > 0 ? await save("output") : null;
     const errorFile = failed > 0 ? await save("error") : null;
     const at = now();
-    await store.updateBatch(batch.id, owner, {
+    const finished = await store.updateBatch(batch.id, owner, {
       status,
       outputFileId: outputFile?.id ?? null,
       errorFileId: errorFile?.id ?? null,
@@ -239,11 +242,15 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
           ? { cancelledAt: at }
           : { expiredAt: at }),
     });
-    await recordEvent(batch.accountId, batch.id);
+    // Lost the lease while writing the files: the worker that took the batch over finishes it.
+    if (finished) await recordEvent(batch.accountId, batch.id);
   }
 
   async function runLine(line: BatchLineRecord): Promise<void> {
     const requestId = generateId("batch_req_");
+    const stopHeartbeat = keepLeaseAlive(options.timers, options.leaseMs, () =>
+      store.renewBatchLineLease(line.batchId, line.index, owner, now() + options.leaseMs),
+    );
     try {
       const batch = await store.findBatchById(line.batchId);
       const profile = batch ? await directory.findProfile(batch.accountId) : undefined;
@@ -286,6 +293,8 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
       await store.releaseBatchLine(line.batchId, line.index, owner).catch(() => undefined);
       if (!shutdown.signal.aborted)
         options.log("batch line failed; will retry", { batch: line.batchId, error: String(error) });
+    } finally {
+      stopHeartbeat();
     }
   }
 
@@ -347,7 +356,7 @@ export function createBatchWorker(options: BatchWorkerOptions): BatchWorker {
 
   async function recordEvent(accountId: string, id: string): Promise<void> {
     const batch = await store.findBatch(accountId, id);
-    if (!batch || batch.eventRecordedAt !== null) return;
+    if (!batch || batch.eventRecordedAt !== null || !finalStatuses.has(batch.status)) return;
     if (batch.status === "completed") {
       await webhooks.enqueueEvent({ accountId, type: "batch.completed", data: toBatchObject(batch) });
     }

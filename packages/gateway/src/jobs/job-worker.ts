@@ -18,6 +18,7 @@ import {
 } from "./job-adapter.ts";
 import type { JobHttpClient } from "./job-http-client.ts";
 import { jobDeadlineMs, type JobService, type StoredJobInput } from "./job-service.ts";
+import { keepLeaseAlive } from "./keep-lease-alive.ts";
 import { createPollLoop, type LoopTimers } from "./poll-loop.ts";
 import { resolveJobRoute } from "./resolve-job-route.ts";
 
@@ -79,7 +80,8 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   const shutdown = new AbortController();
   const active = new Map<string, Promise<void>>();
   /** Reservations of jobs submitted upstream by this process, settled with the true cost at the end. */
-  const admissions = new Map<string, Admission>();
+  const admissions = new Map<string, { accountId: string; admission: Admission }>();
+  let reservationsCheckedAt = Number.NEGATIVE_INFINITY;
   const recording = new Set<string>();
 
   const loop = createPollLoop({
@@ -92,6 +94,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   async function runOnce(): Promise<number> {
     if (shutdown.signal.aborted) return 0;
     await recordMissedEvents();
+    await releaseReservationsOfJobsEndedElsewhere();
     const free = options.concurrency - active.size;
     if (free <= 0) return 0;
     const at = now();
@@ -112,21 +115,10 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   }
 
   async function runStep(job: JobRecord): Promise<void> {
-    const renew = (): void => {
-      heartbeat = options.timers.setTimeout(
-        () => {
-          void store
-            .renewJobLease(job.id, owner, now() + options.leaseMs)
-            .catch(() => false)
-            .then(() => {
-              if (active.has(job.id)) renew();
-            });
-        },
-        Math.max(10, Math.floor(options.leaseMs / 3)),
-      );
-    };
-    let heartbeat: unknown;
-    renew();
+    // Stopped by this step alone: a later step of the same job in this process has its own beat.
+    const stopHeartbeat = keepLeaseAlive(options.timers, options.leaseMs, () =>
+      store.renewJobLease(job.id, owner, now() + options.leaseMs),
+    );
     try {
       await advance(job);
     } catch (error) {
@@ -134,7 +126,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
         options.log("job step failed and could not be recorded", { job: job.id, error: String(failure) });
       });
     } finally {
-      options.timers.clearTimeout(heartbeat);
+      stopHeartbeat();
     }
   }
 
@@ -206,7 +198,11 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
         return;
       }
       const estimate = computeJobCostNanodollars(resolved.route.price, input.duration ?? 0);
-      admissions.set(job.id, await spendGuard.admit(profile, job.tag, job.model, estimate));
+      // A submit retried after an upstream error keeps its first reservation rather than adding one.
+      if (!admissions.has(job.id)) {
+        const admission = await spendGuard.admit(profile, job.tag, job.model, estimate);
+        admissions.set(job.id, { accountId: job.accountId, admission });
+      }
       const response = await http.send(
         resolved.adapter.toSubmitRequest(resolved.config, input, target),
         shutdown.signal,
@@ -353,7 +349,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
 
   /** Moves the spend counters from the reservation to the true cost (failed jobs cost nothing). */
   async function settle(job: JobRecord, cost: number): Promise<void> {
-    const admission = admissions.get(job.id);
+    const admission = admissions.get(job.id)?.admission;
     admissions.delete(job.id);
     if (admission) {
       admission.settle(cost);
@@ -392,6 +388,26 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       await store.markJobEventRecorded(job.id, now());
     } finally {
       recording.delete(id);
+    }
+  }
+
+  /**
+   * Between steps a job has no lease, so another replica may take its later polls and finish it (it
+   * then adds the cost to the counters itself), or it is cancelled and never claimed again. Either way
+   * the reservation this process took at submit would be held until the counters are next seeded, so
+   * it is released here; checked once per lease period, as a job's state is one query each.
+   */
+  async function releaseReservationsOfJobsEndedElsewhere(): Promise<void> {
+    if (now() - reservationsCheckedAt < options.leaseMs) return;
+    reservationsCheckedAt = now();
+    for (const [id, { accountId, admission }] of [...admissions]) {
+      if (active.has(id)) continue;
+      const job = await store.findJob(accountId, id);
+      if (job && (job.status === "queued" || job.status === "running")) continue;
+      // Taken again only if no step of this job started meanwhile and settled it.
+      if (admissions.get(id)?.admission !== admission || active.has(id)) continue;
+      admissions.delete(id);
+      admission.settle(0);
     }
   }
 

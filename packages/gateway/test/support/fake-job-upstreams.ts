@@ -17,6 +17,8 @@ export interface FakeJobUpstreams {
   falError: string | undefined;
   /** While true, fal keeps every request IN_QUEUE (for cancel tests and crashes mid-job). */
   holdQueue: boolean;
+  /** Awaited before fal answers a submit (to hold submits in flight). */
+  beforeSubmit: (() => Promise<void>) | undefined;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function startFakeJobUpstreams(): Promise<FakeJobUpstreams> {
     pollsBeforeDone: 2,
     falError: undefined,
     holdQueue: false,
+    beforeSubmit: undefined,
     close: async () => undefined,
   };
   const json = (response: ServerResponse, status: number, body: unknown): void => {
@@ -55,12 +58,15 @@ export async function startFakeJobUpstreams(): Promise<FakeJobUpstreams> {
           return json(response, 401, { detail: "bad key" });
         const id = `fal-${++counter}`;
         const app = `${origin}/v1/fal-ai/app`;
-        return json(response, 200, {
-          request_id: id,
-          response_url: `${app}/requests/${id}`,
-          status_url: `${app}/requests/${id}/status`,
-          cancel_url: `${app}/requests/${id}/cancel`,
-        });
+        const accept = (): void =>
+          json(response, 200, {
+            request_id: id,
+            response_url: `${app}/requests/${id}`,
+            status_url: `${app}/requests/${id}/status`,
+            cancel_url: `${app}/requests/${id}/cancel`,
+          });
+        if (state.beforeSubmit) return void state.beforeSubmit().then(accept);
+        return accept();
       }
       match = /^\/v1\/fal-ai\/app\/requests\/([\w-]+)\/status$/.exec(path);
       if (method === "GET" && match?.[1]) {

@@ -11,9 +11,10 @@ import type {
   ProviderConfig,
   UpstreamHttpRequest,
 } from "../provider-adapter.ts";
-import { readOpenAiUsage } from "./read-openai-usage.ts";
-import { renameReasoningField } from "./normalize-chat-message.ts";
+import { countsReasoningApart, readOpenAiUsage } from "./read-openai-usage.ts";
+import { moveThinkingPartsToReasoning, renameReasoningField } from "./normalize-chat-message.ts";
 import { createOpenAiCompatibleStreamTransform } from "./openai-compatible-stream-transform.ts";
+import { replayReasoningAsThinkingParts } from "./replay-reasoning-as-thinking-parts.ts";
 import { toOpenAiUpstreamError } from "./to-openai-upstream-error.ts";
 
 function buildHeaders(config: ProviderConfig): Record<string, string> {
@@ -41,12 +42,17 @@ export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderA
   const origin = baseUrl.origin;
   const basePath = baseUrl.pathname.replace(/\/+$/, "");
   const headers = buildHeaders(config);
+  // Mistral's API, under the known id or a custom one pointing at it (its schema is strict).
+  const speaksMistral = config.id === "mistral" || /(^|\.)mistral\.ai$/.test(baseUrl.hostname);
 
   return {
     id: config.id,
     config,
     toChatRequest(request: ChatCompletionRequest, target: ChatTarget): UpstreamHttpRequest {
       const body: ChatCompletionRequest = { ...request, model: target.upstreamModel };
+      if (speaksMistral && Array.isArray(request.messages)) {
+        body.messages = replayReasoningAsThinkingParts(request.messages);
+      }
       if (body.stream) {
         // Usage is always requested so every stream can be billed and end with a usage chunk.
         body.stream_options = { ...body.stream_options, include_usage: true };
@@ -62,11 +68,18 @@ export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderA
         completion.usage ?? (completion as { x_groq?: { usage?: never } }).x_groq?.usage,
       );
       completion.model = target.slug;
-      let renamed = false;
-      for (const choice of completion.choices) {
-        if (choice.message && renameReasoningField(choice.message)) renamed = true;
+      let changed = false;
+      if (completion.usage && countsReasoningApart(completion.usage)) {
+        // The client sees completion_tokens as OpenAI means it (reasoning included), as it is billed.
+        completion.usage.completion_tokens = usage.completionTokens;
+        changed = true;
       }
-      return { completion, usage, unchangedFromUpstream: !renamed };
+      for (const choice of completion.choices) {
+        if (!choice.message) continue;
+        if (renameReasoningField(choice.message)) changed = true;
+        if (moveThinkingPartsToReasoning(choice.message, "message")) changed = true;
+      }
+      return { completion, usage, unchangedFromUpstream: !changed };
     },
     createChatStreamTransform(target: ChatTarget) {
       return createOpenAiCompatibleStreamTransform(config.id, target);

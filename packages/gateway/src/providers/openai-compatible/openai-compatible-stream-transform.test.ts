@@ -88,3 +88,23 @@ test("turns an in-stream error into an error item and a truncated stream into an
   const truncated = run([chunk({ role: "assistant", content: "x" })]);
   assert.equal(truncated.at(-1)?.type, "error");
 });
+
+test("turns Mistral's thinking and text chunk lists into reasoning_content and string content", () => {
+  const thinking = (text: string) => [{ type: "thinking", thinking: [{ type: "text", text }] }];
+  const items = run([
+    chunk({ role: "assistant", content: thinking("The user") }),
+    chunk({ content: thinking(" asks.") }),
+    chunk({ content: [{ type: "text", text: "4" }] }),
+    chunk({ content: "" }, { choices: [{ index: 0, delta: { content: "" }, finish_reason: "stop" }] }),
+    "[DONE]",
+  ]);
+  const deltas = parsedChunks(items).map((parsed) => parsed.choices[0]?.delta);
+  assert.deepEqual(
+    deltas.map((delta) => delta?.reasoning_content ?? ""),
+    ["The user", " asks.", "", ""],
+  );
+  assert.deepEqual(
+    deltas.map((delta) => delta?.content ?? null),
+    [null, null, "4", ""],
+  );
+});

@@ -2,13 +2,14 @@ import type { ChatCompletionChunk, SseEvent, Usage } from "@aigateway/protocol";
 import { UpstreamError } from "@aigateway/protocol";
 import type { ChatStreamItem, ChatStreamTransform, ChatTarget } from "../provider-adapter.ts";
 import { readOpenAiUsage } from "./read-openai-usage.ts";
-import { renameReasoningField } from "./normalize-chat-message.ts";
+import { moveThinkingPartsToReasoning, renameReasoningField } from "./normalize-chat-message.ts";
 import { toOpenAiUpstreamError } from "./to-openai-upstream-error.ts";
 
 // A chunk that matches none of these is already what the openai SDK expects and is forwarded as the
 // upstream sent it (only the model id is swapped by a plain substring replacement), which keeps the
 // per-chunk cost to one regex test instead of a JSON parse and re-serialise.
-const needsRewrite = /"usage":\s*\{|"reasoning"\s*:|"tool_calls"|"error"|"x_groq"/;
+// (`"content":[` is Mistral's list of thinking and text chunks.)
+const needsRewrite = /"usage":\s*\{|"reasoning"\s*:|"content":\s*\[|"tool_calls"|"error"|"x_groq"/;
 
 interface ToolCallSlot {
   index: number;
@@ -16,7 +17,8 @@ interface ToolCallSlot {
 
 /**
  * Normalises an OpenAI-compatible chat stream: the first chunk always carries `role`, reasoning is
- * `reasoning_content`, tool-call indexes start at 0 and are never missing, usage is taken out of
+ * `reasoning_content` (also when Mistral sends it as a `thinking` content chunk), content is a
+ * string, tool-call indexes start at 0 and are never missing, usage is taken out of
  * content chunks (the gateway emits its own final usage chunk with the cost), and an in-stream
  * `error` becomes an error item instead of being forwarded as if it were content.
  */
@@ -69,6 +71,7 @@ export function createOpenAiCompatibleStreamTransform(
       const delta = choice.delta ?? (choice.delta = {});
       if (!sawFirstChunk && delta.role === undefined) delta.role = "assistant";
       renameReasoningField(delta);
+      moveThinkingPartsToReasoning(delta, "delta");
       if (Array.isArray(delta.tool_calls)) {
         normalizeToolCalls(choice.index, delta.tool_calls as unknown as Record<string, unknown>[]);
       }

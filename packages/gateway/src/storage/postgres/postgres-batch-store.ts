@@ -287,6 +287,14 @@ export function createPostgresBatchStore(pool: Pool): BatchStore {
         return true;
       });
     },
+    async renewBatchLineLease(batchId, index, leaseOwner, leaseUntil) {
+      const result = await pool.query(
+        `UPDATE batch_lines SET lease_until = $1
+         WHERE batch_id = $2 AND line_index = $3 AND lease_owner = $4 AND status = 'pending'`,
+        [leaseUntil, batchId, index, leaseOwner],
+      );
+      return (result.rowCount ?? 0) > 0;
+    },
     async releaseBatchLine(batchId, index, leaseOwner) {
       await pool.query(
         `UPDATE batch_lines SET lease_owner = NULL, lease_until = NULL

@@ -138,6 +138,10 @@ export function createSqliteBatchStore(database: DatabaseSync): BatchStore {
     countFinished: database.prepare(
       "UPDATE batches SET completed = completed + ?, failed = failed + ? WHERE id = ?",
     ),
+    renewLine: database.prepare(
+      `UPDATE batch_lines SET lease_until = ?
+       WHERE batch_id = ? AND line_index = ? AND lease_owner = ? AND status = 'pending'`,
+    ),
     releaseLine: database.prepare(
       `UPDATE batch_lines SET lease_owner = NULL, lease_until = NULL
        WHERE batch_id = ? AND line_index = ? AND lease_owner = ?`,
@@ -277,6 +281,9 @@ export function createSqliteBatchStore(database: DatabaseSync): BatchStore {
         if (usage.length > 0) writeUsage(usage);
         return true;
       });
+    },
+    async renewBatchLineLease(batchId, index, leaseOwner, leaseUntil) {
+      return Number(statements.renewLine.run(leaseUntil, batchId, index, leaseOwner).changes) > 0;
     },
     async releaseBatchLine(batchId, index, leaseOwner) {
       statements.releaseLine.run(batchId, index, leaseOwner);
