@@ -11,7 +11,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import OpenAI, { toFile } from "openai";
+import OpenAI from "openai";
+import { chatBatchLines, submitChatBatch, waitForCompletedBatch } from "./support/chat-batch.ts";
 import { startFakeJobUpstreams, type FakeJobUpstreams } from "./support/fake-job-upstreams.ts";
 import { replyWithJsonFixture, startFakeUpstream, type FakeUpstream } from "./support/fake-upstream.ts";
 import { fixturesMissing } from "./support/fixtures.ts";
@@ -162,27 +163,8 @@ for (const backend of backends) {
           const job = (await submitted.json()) as { id: string };
 
           // A batch whose third line is in flight when the gateway dies.
-          const lines = Array.from({ length: batchLines }, (_, index) =>
-            JSON.stringify({
-              custom_id: `line-${index}`,
-              method: "POST",
-              url: "/v1/chat/completions",
-              body: {
-                model: "test/priced",
-                messages: [{ role: "user", content: `hi ${index}` }],
-                max_tokens: 400,
-              },
-            }),
-          );
-          const file = await first.client.files.create({
-            file: await toFile(Buffer.from(lines.join("\n")), "restart.jsonl"),
-            purpose: "batch",
-          });
-          const batch = await first.client.batches.create({
-            input_file_id: file.id,
-            endpoint: "/v1/chat/completions",
-            completion_window: "24h",
-          });
+          const lines = chatBatchLines(batchLines);
+          const batch = await submitChatBatch(first.client, lines);
           await waitFor(() => (chatUpstream.requests.length >= 3 ? true : undefined));
           await waitFor(async () =>
             (
@@ -207,16 +189,14 @@ for (const backend of backends) {
 
           const second = await startChild();
           try {
-            const done = await waitFor(async () => {
-              const current = await second.client.batches.retrieve(batch.id);
-              return current.status === "completed" ? current : undefined;
+            const done = await waitForCompletedBatch(second.client, batch.id);
+            assert.deepEqual(done.batch.request_counts, {
+              total: batchLines,
+              completed: batchLines,
+              failed: 0,
             });
-            assert.deepEqual(done.request_counts, { total: batchLines, completed: batchLines, failed: 0 });
-            const output = (await (await second.client.files.content(done.output_file_id ?? "")).text())
-              .trim()
-              .split("\n");
             assert.deepEqual(
-              output.map((line) => (JSON.parse(line) as { custom_id: string }).custom_id),
+              done.outputCustomIds,
               lines.map((_, index) => `line-${index}`),
             );
 

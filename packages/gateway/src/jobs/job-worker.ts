@@ -400,12 +400,11 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   async function releaseReservationsOfJobsEndedElsewhere(): Promise<void> {
     if (now() - reservationsCheckedAt < options.leaseMs) return;
     reservationsCheckedAt = now();
+    // No step can start while this runs: claims happen later in the same pass.
     for (const [id, { accountId, admission }] of [...admissions]) {
       if (active.has(id)) continue;
       const job = await store.findJob(accountId, id);
       if (job && (job.status === "queued" || job.status === "running")) continue;
-      // Taken again only if no step of this job started meanwhile and settled it.
-      if (admissions.get(id)?.admission !== admission || active.has(id)) continue;
       admissions.delete(id);
       admission.settle(0);
     }
