@@ -583,7 +583,12 @@ export interface BatchStore {
     usage: readonly UsageRecord[],
   ): Promise<boolean>;
   /** Extends the lease of a line still pending and leased by `leaseOwner` (a request still running). */
-  renewBatchLineLease(batchId: string, index: number, leaseOwner: string, leaseUntil: number): Promise<boolean>;
+  renewBatchLineLease(
+    batchId: string,
+    index: number,
+    leaseOwner: string,
+    leaseUntil: number,
+  ): Promise<boolean>;
   /** Gives a claimed line back untouched (shutdown), so it is retried promptly. */
   releaseBatchLine(batchId: string, index: number, leaseOwner: string): Promise<void>;
   /** Pending lines whose lease is live at `now` (requests in flight). */
