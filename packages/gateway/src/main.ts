@@ -66,7 +66,10 @@ async function main(): Promise<void> {
   logInfo("aigateway listening", {
     address,
     storage: config.databaseUrl ? "postgres" : `sqlite ${config.dataDir}`,
+    // Which backend serves each concern: state, shared counters (limits, caps, cache, fan-out), files.
     counters: config.redisUrl ? "redis" : "memory",
+    cache: config.redisUrl ? "redis" : "memory",
+    files: config.s3 ? `s3 ${config.s3.bucket}` : "local disk",
     providers: configured.map((provider) => provider.id),
   });
 
