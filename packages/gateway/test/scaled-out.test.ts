@@ -232,6 +232,11 @@ describe("Redis unreachable", { skip: fixturesMissing }, () => {
         return true;
       },
     );
+    const stream = await fetch(`${gateway.baseUrl}/v1/usage/stream`, {
+      headers: { authorization: `Bearer ${gateway.ownerKey}` },
+    });
+    assert.equal(stream.status, 503);
+    await stream.body?.cancel();
     // Reading one's own keys needs no shared counter and still works.
     const keys = await callApi(gateway.baseUrl, gateway.ownerKey, "GET", "/v1/keys");
     assert.equal(keys.status, 200);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { encodeSseData } from "@aigateway/protocol";
+import { encodeSseData, GatewayError } from "@aigateway/protocol";
+import { KvUnavailableError } from "../../kv/kv-store.ts";
 import type { LiveUsage } from "../../usage/live-usage.ts";
 import { requireProfile } from "../middleware/authenticate.ts";
 import { toUsageRow } from "./usage-routes.ts";
@@ -19,9 +20,17 @@ export function registerUsageStreamRoute(app: FastifyInstance, live: LiveUsage):
       ? { billingAccountId: profile.billing.id, accountId: profile.account.id }
       : { billingAccountId: profile.billing.id };
     const raw = reply.raw;
-    const stop = await live.listen(scope, (record) => {
-      if (!raw.writableEnded) raw.write(encodeSseData(JSON.stringify(toUsageRow(record))));
-    });
+    const stop = await live
+      .listen(scope, (record) => {
+        if (!raw.writableEnded) raw.write(encodeSseData(JSON.stringify(toUsageRow(record))));
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof KvUnavailableError)) throw error;
+        throw new GatewayError("service_unavailable", {
+          message: "The live usage stream is unavailable right now (shared counter store unreachable).",
+          headers: { "retry-after": "1" },
+        });
+      });
     void reply.hijack();
     raw.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string>),
