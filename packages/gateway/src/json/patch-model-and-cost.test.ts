@@ -45,3 +45,20 @@ test("handles an empty usage object and declines shapes it cannot patch", () => 
   assert.equal(patchModelAndCost(Buffer.from('{"model":"m"}'), "lab/m", 0), undefined);
   assert.equal(patchModelAndCost(Buffer.from('{"model":null,"usage":{}}'), "lab/m", 0), undefined);
 });
+
+test("skips escaped quotes, and a quote after an escaped backslash ends the string", () => {
+  const body = {
+    id: 'a\\"b',
+    note: "ends with a backslash \\",
+    model: "gpt-x",
+    text: '\\\\"quoted\\\\" "x"',
+    usage: { prompt_tokens: 1 },
+  };
+  const raw = Buffer.from(JSON.stringify(body));
+  const patched = patchModelAndCost(raw, "lab/model", 0.5);
+  assert.deepEqual(JSON.parse(String(patched)), {
+    ...body,
+    model: "lab/model",
+    usage: { prompt_tokens: 1, cost: 0.5 },
+  });
+});
