@@ -106,6 +106,20 @@ describe("smart routing and fallbacks", { skip: fixturesMissing }, () => {
     assert.equal(row?.status, 200);
     assert.equal(row?.provider, "groq");
     assert.equal(row?.attempts, 2);
+    // The same trace, as a user reads it from the usage API.
+    const recent = (await (
+      await fetch(`${gateway.baseUrl}/v1/usage/recent?limit=1`, {
+        headers: { authorization: `Bearer ${gateway.ownerKey}` },
+      })
+    ).json()) as { data: { attempts: number; attempt_log: { provider: string }[]; cache_hit: boolean }[] };
+    assert.deepEqual(
+      [
+        recent.data[0]?.attempts,
+        recent.data[0]?.attempt_log.map((attempt) => attempt.provider),
+        recent.data[0]?.cache_hit,
+      ],
+      [2, ["openai", "groq"], false],
+    );
     const log = JSON.parse(row?.attemptLog ?? "[]") as { provider: string; status: number }[];
     assert.deepEqual(
       log.map((attempt) => [attempt.provider, attempt.status]),

@@ -28,8 +28,22 @@ export function toUsageRow(record: UsageRecord) {
     cost_nanodollars: record.costNanodollars,
     tag: record.tag,
     key_id: record.keyId,
+    sub_account_id: record.accountId !== record.billingAccountId ? record.accountId : null,
+    attempts: record.attempts ?? 1,
+    attempt_log: parseAttemptLog(record.attemptLog),
+    cache_hit: record.cacheHit ?? false,
     created_at: new Date(record.createdAt).toISOString(),
   };
+}
+
+/** Every upstream try of the request (provider, model, outcome); stored as JSON text. */
+function parseAttemptLog(text: string | null | undefined): unknown[] {
+  if (!text) return [];
+  try {
+    return JSON.parse(text) as unknown[];
+  } catch {
+    return [];
+  }
 }
 
 export function registerUsageRoutes(
