@@ -135,16 +135,32 @@ export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
     return counters;
   }
 
-  async function seed(counter: CappedCounter): Promise<void> {
-    const expiry = seeded.get(counter.limit.key);
-    if (expiry !== undefined && expiry > now()) return;
+  /**
+   * Makes sure every counter exists, seeded from the rollups. A counter this process saw in the last
+   * minute is trusted; an older one is re-checked with one KV read, and only a missing counter (lost
+   * with a Redis restart, or never created) costs a usage flush and a rollup query.
+   */
+  async function seed(counters: readonly CappedCounter[]): Promise<void> {
+    const stale = counters.filter((counter) => (seeded.get(counter.limit.key) ?? 0) <= now());
+    if (stale.length === 0) return;
+    const missing: CappedCounter[] = [];
+    for (const counter of stale) {
+      if ((await kv.readCounter(counter.limit.key)) > 0) remember(counter);
+      else missing.push(counter);
+    }
+    if (missing.length === 0) return;
     await options.flushUsage();
-    const rollups = await storage.usage.listUsageRollups(counter.seedQuery);
-    const spent = rollups
-      .filter((rollup) => counter.tag === null || rollup.tag === counter.tag)
-      .reduce((total, rollup) => total + rollup.costNanodollars, 0);
-    await kv.seedCounter(counter.limit.key, spent, counter.limit.ttlMs);
-    // Re-checked now and then, so a counter lost with a Redis restart is rebuilt from the database.
+    for (const counter of missing) {
+      const rollups = await storage.usage.listUsageRollups(counter.seedQuery);
+      const spent = rollups
+        .filter((rollup) => counter.tag === null || rollup.tag === counter.tag)
+        .reduce((total, rollup) => total + rollup.costNanodollars, 0);
+      await kv.seedCounter(counter.limit.key, spent, counter.limit.ttlMs);
+      remember(counter);
+    }
+  }
+
+  function remember(counter: CappedCounter): void {
     seeded.set(counter.limit.key, now() + 60_000);
     if (seeded.size > 100_000) seeded.delete(seeded.keys().next().value as string);
   }
@@ -227,7 +243,7 @@ export function createSpendGuard(options: SpendGuardOptions): SpendGuard {
     const amount = Math.max(0, Math.ceil(typeof worstCase === "function" ? worstCase() : worstCase));
     let result;
     try {
-      for (const counter of counters) await seed(counter);
+      await seed(counters);
       result = await kv.reserveAll(
         counters.map((counter) => counter.limit),
         amount,

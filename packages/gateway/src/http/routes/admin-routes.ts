@@ -12,6 +12,7 @@ import {
 import { parseWithSchema } from "../validation/parse-with-schema.ts";
 import { toAccountObject } from "./account-objects.ts";
 import { checkAllowedModels, readAccountChanges } from "./read-account-changes.ts";
+import { toUsagePeriods } from "../../storage/fold-usage-rollups.ts";
 
 function accountNotFound(id: string): GatewayError {
   return new GatewayError("not_found", { param: "id", message: `No account '${id}'.` });
@@ -47,7 +48,7 @@ export function registerAdminRoutes(app: FastifyInstance, accounts: AccountServi
     const record = await accounts.findAccount(id);
     if (!record || record.deletedAt !== null) throw accountNotFound(id);
     const rollups = await accounts.listRollups({ billingAccountId: id }, "month");
-    const month = new Date().toISOString().slice(0, 7);
+    const month = toUsagePeriods(Date.now()).month;
     const spent = (period?: string) =>
       rollups
         .filter((rollup) => period === undefined || rollup.period === period)

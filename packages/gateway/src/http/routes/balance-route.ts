@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { AccountService } from "../../accounts/account-service.ts";
 import { toCents } from "../../usage/format-money.ts";
 import { requireProfile } from "../middleware/authenticate.ts";
+import { toUsagePeriods } from "../../storage/fold-usage-rollups.ts";
 
 /** Credit, month-to-date spend and caps for the calling key's account (contract: GET /v1/balance). */
 export function registerBalanceRoute(app: FastifyInstance, accounts: AccountService): void {
@@ -16,7 +17,7 @@ export function registerBalanceRoute(app: FastifyInstance, accounts: AccountServ
       sub_account_id: profile.parent ? profile.account.id : null,
       tier: profile.billing.tier,
       currency: "usd",
-      month: new Date().toISOString().slice(0, 7),
+      month: toUsagePeriods(Date.now()).month,
       balance_cents: optionalCents(balance.balanceNanodollars),
       credit_cents: optionalCents(profile.billing.creditNanodollars),
       month_to_date_spend_cents: toCents(balance.monthToDateNanodollars),

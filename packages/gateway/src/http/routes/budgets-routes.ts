@@ -6,6 +6,7 @@ import { centsToNanodollars, toCents } from "../../usage/format-money.ts";
 import { requireTopLevelOwner } from "../middleware/authenticate.ts";
 import { budgetSchema } from "../validation/account-schemas.ts";
 import { parseWithSchema } from "../validation/parse-with-schema.ts";
+import { toUsagePeriods } from "../../storage/fold-usage-rollups.ts";
 
 function toBudgetObject(budget: BudgetRecord, spentNanodollars: number) {
   return {
@@ -21,7 +22,7 @@ function toBudgetObject(budget: BudgetRecord, spentNanodollars: number) {
 /** Hard monthly caps per `x-aig-tag`, checked before dispatch like account caps. */
 export function registerBudgetsRoutes(app: FastifyInstance, accounts: AccountService): void {
   async function spentByTag(accountId: string): Promise<Map<string, number>> {
-    const month = new Date().toISOString().slice(0, 7);
+    const month = toUsagePeriods(Date.now()).month;
     const rollups = await accounts.listRollups({ billingAccountId: accountId }, "month", month, month);
     const spent = new Map<string, number>();
     for (const rollup of rollups)

@@ -13,6 +13,7 @@ import {
 import { parseWithSchema } from "../validation/parse-with-schema.ts";
 import { toSubAccountObject } from "./account-objects.ts";
 import { checkAllowedModels, readAccountChanges } from "./read-account-changes.ts";
+import { toUsagePeriods } from "../../storage/fold-usage-rollups.ts";
 
 function subAccountNotFound(id: string): GatewayError {
   return new GatewayError("not_found", { param: "id", message: `No sub-account '${id}' in this account.` });
@@ -78,7 +79,7 @@ export function registerSubAccountsRoutes(
     const window = query.window ?? "30d";
     const days = Number(window.slice(0, -1));
     // Today counts as the window's last day.
-    const from = new Date(Date.now() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+    const from = toUsagePeriods(Date.now() - (days - 1) * 86_400_000).day;
     const rollups = await accounts.listRollups({ accountId: id }, "day", from);
     return {
       object: "sub_account.usage",

@@ -8,6 +8,7 @@ import { requirePrincipal, requireProfile, requireTopLevelOwner } from "../middl
 import { monthQuerySchema } from "../validation/account-schemas.ts";
 import { parseWithSchema } from "../validation/parse-with-schema.ts";
 import { recentUsageQuerySchema } from "../validation/recent-usage-query-schema.ts";
+import { toUsagePeriods } from "../../storage/fold-usage-rollups.ts";
 
 export function toUsageRow(record: UsageRecord) {
   return {
@@ -53,7 +54,7 @@ export function registerUsageRoutes(
   accounts: AccountService,
 ): void {
   const readMonth = (query: unknown): string =>
-    parseWithSchema(monthQuerySchema, query ?? {}).month ?? new Date().toISOString().slice(0, 7);
+    parseWithSchema(monthQuerySchema, query ?? {}).month ?? toUsagePeriods(Date.now()).month;
 
   // A sub-account key sees its own spend; an account key sees its sub-accounts' spend too.
   app.get("/v1/usage/by-tag", async (request) => {
