@@ -1,5 +1,4 @@
 import type { ChatCompletionRequest } from "@aigateway/protocol";
-import { UpstreamError } from "@aigateway/protocol";
 import type {
   ChatTarget,
   ProviderAdapter,
@@ -12,6 +11,7 @@ import { fromAnthropicResponse } from "./from-anthropic-response.ts";
 import { findJsonToolName } from "./json-response-tool.ts";
 import { toAnthropicRequest } from "./to-anthropic-request.ts";
 import { toAnthropicUpstreamError } from "./to-anthropic-upstream-error.ts";
+import { createUnreadableResponseError } from "../create-unreadable-response-error.ts";
 
 /** The API version sent when the operator sets none (ANTHROPIC_VERSION). */
 export const defaultAnthropicVersion = "2023-06-01";
@@ -58,14 +58,7 @@ export function createAnthropicAdapter(config: ProviderConfig): ProviderAdapter 
       return upstream;
     },
     fromChatResponse(body: unknown, target: ChatTarget, request?: ChatCompletionRequest) {
-      if (!isAnthropicMessage(body)) {
-        throw new UpstreamError("provider_error", {
-          provider: config.id,
-          upstreamStatus: 200,
-          upstreamBody: body,
-          message: `Provider ${config.id} returned a response the gateway could not read.`,
-        });
-      }
+      if (!isAnthropicMessage(body)) throw createUnreadableResponseError(config.id, body);
       const { completion, usage } = fromAnthropicResponse(body, target.slug, findJsonToolName(request));
       return { completion, usage, unchangedFromUpstream: false };
     },

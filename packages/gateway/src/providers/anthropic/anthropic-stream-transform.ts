@@ -1,5 +1,4 @@
 import type { ChatCompletionChunkChoice, SseEvent } from "@aigateway/protocol";
-import { UpstreamError } from "@aigateway/protocol";
 import type { ChatStreamItem, ChatStreamTransform, ChatTarget } from "../provider-adapter.ts";
 import type { AnthropicUsage } from "./anthropic-wire-types.ts";
 import { anthropicReasoningFormat } from "./anthropic-reasoning-format.ts";
@@ -7,6 +6,7 @@ import { mergeAnthropicUsage, readAnthropicUsage } from "./read-anthropic-usage.
 import { toAnthropicUpstreamError } from "./to-anthropic-upstream-error.ts";
 import { toFinishReason } from "./to-finish-reason.ts";
 import { readString } from "./read-string.ts";
+import { reportMalformedStreamEvent, reportStreamEndedEarly } from "../stream-failure-items.ts";
 
 type Delta = ChatCompletionChunkChoice["delta"];
 
@@ -184,13 +184,7 @@ export function createAnthropicStreamTransform(
       try {
         parsed = JSON.parse(event.data) as StreamEvent;
       } catch {
-        const error = new UpstreamError("provider_error", {
-          provider,
-          upstreamStatus: null,
-          upstreamBody: event.data.slice(0, 500),
-          message: `Provider ${provider} sent a malformed stream event.`,
-        });
-        return [...usageItems(), { type: "error", error }];
+        return [...usageItems(), reportMalformedStreamEvent(provider, event.data)];
       }
       switch (parsed.type ?? event.event) {
         case "message_start":
@@ -223,12 +217,7 @@ export function createAnthropicStreamTransform(
     },
     end(): ChatStreamItem[] {
       if (sawStop) return [];
-      const error = new UpstreamError("provider_error", {
-        provider,
-        upstreamStatus: null,
-        message: `Provider ${provider} ended the stream before message_stop.`,
-      });
-      return [...usageItems(), { type: "error", error }];
+      return [...usageItems(), reportStreamEndedEarly(provider, "message_stop")];
     },
   };
 }

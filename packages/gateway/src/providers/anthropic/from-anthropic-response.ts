@@ -2,7 +2,8 @@ import type { ChatCompletion, ChatMessage, ReasoningDetail, ToolCall } from "@ai
 import type { TokenUsage } from "../../usage/token-usage.ts";
 import type { AnthropicResponse } from "./anthropic-wire-types.ts";
 import { anthropicReasoningFormat } from "./anthropic-reasoning-format.ts";
-import { readAnthropicUsage, toOpenAiUsageFields } from "./read-anthropic-usage.ts";
+import { toOpenAiUsage } from "../openai-compatible/read-openai-usage.ts";
+import { readAnthropicUsage } from "./read-anthropic-usage.ts";
 import { toFinishReason } from "./to-finish-reason.ts";
 import { readString } from "./read-string.ts";
 
@@ -88,7 +89,7 @@ export function fromAnthropicResponse(
       created,
       model: slug,
       choices: [{ index: 0, message, finish_reason: finishReason, logprobs: null }],
-      usage: toOpenAiUsageFields(usage),
+      usage: toOpenAiUsage(usage),
     },
     usage,
   };

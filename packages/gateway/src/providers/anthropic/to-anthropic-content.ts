@@ -6,7 +6,7 @@ import type {
   AnthropicImageBlock,
   AnthropicOtherBlock,
 } from "./anthropic-wire-types.ts";
-import { readDataUrl } from "./read-data-url.ts";
+import { readDataUrl } from "../read-data-url.ts";
 import { readString } from "./read-string.ts";
 
 type Block = AnthropicContentBlock | AnthropicOtherBlock;

@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolCall } from "@aigateway/protocol";
+import type { ChatMessage } from "@aigateway/protocol";
 import { GatewayError } from "@aigateway/protocol";
 import type {
   AnthropicContentBlock,
@@ -7,6 +7,7 @@ import type {
   AnthropicTextBlock,
   AnthropicToolUseBlock,
 } from "./anthropic-wire-types.ts";
+import { parseToolCallArguments } from "../parse-tool-call-arguments.ts";
 import { copyCacheControl, toAnthropicBlocks } from "./to-anthropic-content.ts";
 import { toAnthropicReasoningBlocks } from "./to-anthropic-reasoning-blocks.ts";
 
@@ -24,21 +25,6 @@ function markLastBlock(blocks: Block[], message: ChatMessage): Block[] {
   return [...blocks.slice(0, -1), copyCacheControl(last, message)];
 }
 
-function parseArguments(call: ToolCall, param: string): unknown {
-  const text = call.function.arguments;
-  if (text.trim() === "") return {};
-  try {
-    const input: unknown = JSON.parse(text);
-    if (typeof input === "object" && input !== null && !Array.isArray(input)) return input;
-  } catch {
-    // Reported below with the same message as a non-object.
-  }
-  throw new GatewayError("invalid_request", {
-    param,
-    message: `${param} must be a JSON object (Anthropic replays tool calls as structured input).`,
-  });
-}
-
 function toAssistantBlocks(message: ChatMessage, param: string): Block[] {
   const blocks: Block[] = [...toAnthropicReasoningBlocks(message.reasoning_details)];
   for (const block of toAnthropicBlocks(message.content, `${param}.content`)) {
@@ -51,7 +37,11 @@ function toAssistantBlocks(message: ChatMessage, param: string): Block[] {
       type: "tool_use",
       id: call.id,
       name: call.function.name,
-      input: parseArguments(call, `${param}.tool_calls[${index}].function.arguments`),
+      input: parseToolCallArguments(
+        call.function.arguments,
+        `${param}.tool_calls[${index}].function.arguments`,
+        "Anthropic",
+      ),
     };
     blocks.push(copyCacheControl(toolUse, call as unknown as Record<string, unknown>));
   });

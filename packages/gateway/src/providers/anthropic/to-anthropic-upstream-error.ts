@@ -1,5 +1,5 @@
 import { UpstreamError } from "@aigateway/protocol";
-import { toOpenAiUpstreamError } from "../openai-compatible/to-openai-upstream-error.ts";
+import { readRetryAfter, toOpenAiUpstreamError } from "../openai-compatible/to-openai-upstream-error.ts";
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -20,11 +20,6 @@ const statusByErrorType: Readonly<Record<string, number>> = {
 function readErrorType(body: unknown): string | undefined {
   const error = (body as { error?: { type?: unknown } } | null)?.error;
   return typeof error?.type === "string" ? error.type : undefined;
-}
-
-function readRetryAfter(headers: Headers): Record<string, string> {
-  const value = headers["retry-after"];
-  return typeof value === "string" ? { "retry-after": value } : {};
 }
 
 /**

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { ChatCompletionChunkChoice, ReasoningDetail, SseEvent } from "@aigateway/protocol";
-import { UpstreamError } from "@aigateway/protocol";
 import type { ChatStreamItem, ChatStreamTransform, ChatTarget } from "../provider-adapter.ts";
 import type { ConverseUsage } from "./converse-types.ts";
 import { pickReasoningFormat } from "./reasoning-format.ts";
 import { readConverseUsage } from "./read-converse-usage.ts";
 import { toBedrockStreamError } from "./to-bedrock-upstream-error.ts";
 import { toFinishReason } from "./to-finish-reason.ts";
+import { reportMalformedStreamEvent, reportStreamEndedEarly } from "../stream-failure-items.ts";
 
 type Delta = ChatCompletionChunkChoice["delta"];
 
@@ -66,16 +66,6 @@ export function createConverseStreamTransform(provider: string, target: ChatTarg
     return { index, isNew: true };
   };
 
-  const malformed = (data: string): ChatStreamItem => ({
-    type: "error",
-    error: new UpstreamError("provider_error", {
-      provider,
-      upstreamStatus: null,
-      upstreamBody: data.slice(0, 500),
-      message: `Provider ${provider} sent a malformed stream event.`,
-    }),
-  });
-
   function fromBlockDelta(blockIndex: number, delta: BlockDelta): ChatStreamItem[] {
     if (typeof delta.text === "string") return [chunk({ content: delta.text })];
     if (delta.toolUse) {
@@ -122,7 +112,7 @@ export function createConverseStreamTransform(provider: string, target: ChatTarg
       try {
         payload = JSON.parse(event.data) as StreamPayload;
       } catch {
-        return [malformed(event.data)];
+        return [reportMalformedStreamEvent(provider, event.data)];
       }
       const blockIndex = payload.contentBlockIndex ?? 0;
       switch (name) {
@@ -153,17 +143,7 @@ export function createConverseStreamTransform(provider: string, target: ChatTarg
       }
     },
     end(): ChatStreamItem[] {
-      if (sawStop) return [];
-      return [
-        {
-          type: "error",
-          error: new UpstreamError("provider_error", {
-            provider,
-            upstreamStatus: null,
-            message: `Provider ${provider} ended the stream before it was complete.`,
-          }),
-        },
-      ];
+      return sawStop ? [] : [reportStreamEndedEarly(provider)];
     },
   };
 }

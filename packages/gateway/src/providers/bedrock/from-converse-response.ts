@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { ChatCompletion, ChatMessage, ReasoningDetail, ToolCall } from "@aigateway/protocol";
-import { UpstreamError } from "@aigateway/protocol";
 import type { ChatResult, ChatTarget } from "../provider-adapter.ts";
 import type { ConverseResponse } from "./converse-types.ts";
 import { pickReasoningFormat } from "./reasoning-format.ts";
 import { readConverseUsage } from "./read-converse-usage.ts";
 import { toFinishReason } from "./to-finish-reason.ts";
+import { createUnreadableResponseError } from "../create-unreadable-response-error.ts";
 
 /**
  * A Converse response as an OpenAI chat completion. Reasoning text goes to `reasoning_content`; each
@@ -16,12 +16,7 @@ export function fromConverseResponse(provider: string, body: unknown, target: Ch
   const response = body as ConverseResponse;
   const content = response?.output?.message?.content;
   if (typeof response !== "object" || response === null || !Array.isArray(content)) {
-    throw new UpstreamError("provider_error", {
-      provider,
-      upstreamStatus: 200,
-      upstreamBody: body,
-      message: `Provider ${provider} returned a response the gateway could not read.`,
-    });
+    throw createUnreadableResponseError(provider, body);
   }
   const format = pickReasoningFormat(target.upstreamModel);
   let text = "";

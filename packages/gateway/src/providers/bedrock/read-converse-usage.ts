@@ -1,7 +1,6 @@
 import type { TokenUsage } from "../../usage/token-usage.ts";
 import type { ConverseUsage } from "./converse-types.ts";
-
-const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0);
+import { readTokenCount } from "../read-token-count.ts";
 
 /**
  * Converse usage as token counts. Like Anthropic's, Bedrock's `inputTokens` leaves out cache reads
@@ -9,11 +8,11 @@ const count = (value: unknown): number => (typeof value === "number" && Number.i
  * the answer (they are inside `outputTokens`), so reasoningTokens stays 0.
  */
 export function readConverseUsage(usage: ConverseUsage | null | undefined): TokenUsage {
-  const cachedTokens = count(usage?.cacheReadInputTokens);
-  const cacheWriteTokens = count(usage?.cacheWriteInputTokens);
+  const cachedTokens = readTokenCount(usage?.cacheReadInputTokens);
+  const cacheWriteTokens = readTokenCount(usage?.cacheWriteInputTokens);
   return {
-    promptTokens: count(usage?.inputTokens) + cachedTokens + cacheWriteTokens,
-    completionTokens: count(usage?.outputTokens),
+    promptTokens: readTokenCount(usage?.inputTokens) + cachedTokens + cacheWriteTokens,
+    completionTokens: readTokenCount(usage?.outputTokens),
     cachedTokens,
     cacheWriteTokens,
     reasoningTokens: 0,

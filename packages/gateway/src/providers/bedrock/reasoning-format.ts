@@ -1,15 +1,16 @@
+import { anthropicReasoningFormat } from "../anthropic/anthropic-reasoning-format.ts";
+
 /**
  * Claude's thinking signatures are valid across Anthropic's API, Bedrock and Vertex, so Claude on
- * Bedrock labels its reasoning "anthropic-claude-v1" (as OpenRouter does) and a conversation may move
- * between the anthropic and bedrock routes of one model. Other Bedrock models' reasoning only makes
- * sense to Converse: "bedrock-converse-v1".
+ * Bedrock labels its reasoning with the Anthropic adapter's format (as OpenRouter does) and a
+ * conversation may move between the anthropic and bedrock routes of one model. Other Bedrock models'
+ * reasoning only makes sense to Converse: "bedrock-converse-v1".
  */
-export const claudeReasoningFormat = "anthropic-claude-v1";
 export const converseReasoningFormat = "bedrock-converse-v1";
 
 /** Formats whose reasoning details are replayed to Converse; others (Gemini, OpenAI…) are skipped. */
 export const replayableReasoningFormats: ReadonlySet<string> = new Set([
-  claudeReasoningFormat,
+  anthropicReasoningFormat,
   converseReasoningFormat,
 ]);
 
@@ -19,5 +20,5 @@ export function isClaudeModel(upstreamModel: string): boolean {
 }
 
 export function pickReasoningFormat(upstreamModel: string): string {
-  return isClaudeModel(upstreamModel) ? claudeReasoningFormat : converseReasoningFormat;
+  return isClaudeModel(upstreamModel) ? anthropicReasoningFormat : converseReasoningFormat;
 }

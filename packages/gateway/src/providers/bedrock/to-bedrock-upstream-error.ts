@@ -1,6 +1,6 @@
 import type { ErrorCode } from "@aigateway/protocol";
 import { UpstreamError } from "@aigateway/protocol";
-import { toOpenAiUpstreamError } from "../openai-compatible/to-openai-upstream-error.ts";
+import { readRetryAfter, toOpenAiUpstreamError } from "../openai-compatible/to-openai-upstream-error.ts";
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -76,12 +76,11 @@ function fromErrorType(
       message: `Provider ${provider} failed (${type}): ${vendorMessage}`,
     });
   }
-  const retryAfter = headers["retry-after"];
   return new UpstreamError(code, {
     ...base,
     param: code === "model_not_found" ? "model" : null,
     message: `${provider}: ${vendorMessage} (${type})`,
-    headers: code === "rate_limited" && typeof retryAfter === "string" ? { "retry-after": retryAfter } : {},
+    headers: code === "rate_limited" ? readRetryAfter(headers) : {},
   });
 }
 

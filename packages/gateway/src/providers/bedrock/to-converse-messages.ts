@@ -1,5 +1,7 @@
 import type { ChatMessage, ContentPart, ReasoningDetail } from "@aigateway/protocol";
 import { GatewayError } from "@aigateway/protocol";
+import { readDataUrl } from "../read-data-url.ts";
+import { parseToolCallArguments } from "../parse-tool-call-arguments.ts";
 import type { ContentBlock, ConverseMessage, ImageFormat } from "./converse-types.ts";
 import { replayableReasoningFormats } from "./reasoning-format.ts";
 
@@ -22,18 +24,18 @@ function invalid(message: string, param: string): GatewayError {
 
 /** Converse takes image bytes only; a remote URL would need the gateway to fetch it, which it does not. */
 function toImageBlock(url: string, param: string): ContentBlock {
-  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  if (!match) {
+  const dataUrl = readDataUrl(url);
+  if (!dataUrl) {
     throw invalid(
       "Bedrock accepts images only as base64 data: URLs (data:image/png;base64,…); image URLs are not supported.",
       param,
     );
   }
-  const format = imageFormats[(match[1] ?? "").toLowerCase()];
+  const format = imageFormats[dataUrl.mediaType];
   if (!format) {
-    throw invalid(`Bedrock accepts png, jpeg, gif and webp images, not ${match[1]}.`, param);
+    throw invalid(`Bedrock accepts png, jpeg, gif and webp images, not ${dataUrl.mediaType}.`, param);
   }
-  return { image: { format, source: { bytes: match[2] ?? "" } } };
+  return { image: { format, source: { bytes: dataUrl.data } } };
 }
 
 function toContentBlocks(
@@ -89,15 +91,6 @@ function toReasoningBlocks(details: readonly ReasoningDetail[] | undefined): Con
   return blocks;
 }
 
-function parseToolArguments(text: string, param: string): unknown {
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw invalid("Tool call arguments must be a JSON object to be sent to Bedrock.", param);
-  }
-}
-
 function toAssistantBlocks(message: ChatMessage, param: string): ContentBlock[] {
   const blocks = toReasoningBlocks(message.reasoning_details);
   blocks.push(...toContentBlocks(message.content, `${param}.content`, false));
@@ -106,9 +99,10 @@ function toAssistantBlocks(message: ChatMessage, param: string): ContentBlock[] 
       toolUse: {
         toolUseId: call.id,
         name: call.function.name,
-        input: parseToolArguments(
+        input: parseToolCallArguments(
           call.function.arguments,
           `${param}.tool_calls[${index}].function.arguments`,
+          "Bedrock",
         ),
       },
     });

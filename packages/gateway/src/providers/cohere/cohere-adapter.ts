@@ -1,5 +1,4 @@
 import type { ChatCompletionRequest, EmbeddingRequest } from "@aigateway/protocol";
-import { UpstreamError } from "@aigateway/protocol";
 import type {
   ChatTarget,
   ProviderAdapter,
@@ -11,15 +10,7 @@ import { fromCohereEmbedResponse, isCohereEmbedResponse, toCohereEmbedBody } fro
 import { fromCohereChatResponse, isCohereChatResponse } from "./from-cohere-chat-response.ts";
 import { toCohereChatBody } from "./to-cohere-chat-body.ts";
 import { toCohereUpstreamError } from "./to-cohere-upstream-error.ts";
-
-function malformedResponse(provider: string, body: unknown): UpstreamError {
-  return new UpstreamError("provider_error", {
-    provider,
-    upstreamStatus: 200,
-    upstreamBody: body,
-    message: `Provider ${provider} returned a response the gateway could not read.`,
-  });
-}
+import { createUnreadableResponseError } from "../create-unreadable-response-error.ts";
 
 /** Cohere's v2 API (POST /v2/chat, /v2/embed, Bearer auth), translated to and from OpenAI's shape. */
 export function createCohereAdapter(config: ProviderConfig): ProviderAdapter {
@@ -37,7 +28,7 @@ export function createCohereAdapter(config: ProviderConfig): ProviderAdapter {
       return { origin, path: `${basePath}/v2/chat`, headers, body: JSON.stringify(body), droppedParameters };
     },
     fromChatResponse(body: unknown, target: ChatTarget) {
-      if (!isCohereChatResponse(body)) throw malformedResponse(config.id, body);
+      if (!isCohereChatResponse(body)) throw createUnreadableResponseError(config.id, body);
       const created = Math.floor(Date.now() / 1000);
       return { ...fromCohereChatResponse(body, target.slug, created), unchangedFromUpstream: false };
     },
@@ -49,7 +40,7 @@ export function createCohereAdapter(config: ProviderConfig): ProviderAdapter {
       return { origin, path: `${basePath}/v2/embed`, headers, body: JSON.stringify(body), droppedParameters };
     },
     fromEmbeddingResponse(body: unknown, target: ChatTarget, request?: EmbeddingRequest) {
-      if (!isCohereEmbedResponse(body)) throw malformedResponse(config.id, body);
+      if (!isCohereEmbedResponse(body)) throw createUnreadableResponseError(config.id, body);
       return {
         ...fromCohereEmbedResponse(body, target.slug, request?.encoding_format),
         unchangedFromUpstream: false,

@@ -3,6 +3,7 @@ import { GatewayError } from "@aigateway/protocol";
 import type { TokenUsage } from "../../usage/token-usage.ts";
 import { emptyTokenUsage } from "../../usage/token-usage.ts";
 import type { CohereEmbedResponse } from "./cohere-wire.ts";
+import { encodeEmbeddingBase64 } from "../encode-embedding-base64.ts";
 
 /** Fields this translation reads; anything else the client sent is reported as dropped. */
 const translatedFields = new Set([
@@ -44,11 +45,6 @@ export function toCohereEmbedBody(
   return { body, droppedParameters };
 }
 
-/** Like OpenAI's: little-endian float32 bytes, base64-encoded. */
-function encodeBase64(vector: readonly number[]): string {
-  return Buffer.from(new Float32Array(vector).buffer).toString("base64");
-}
-
 export function isCohereEmbedResponse(body: unknown): body is CohereEmbedResponse {
   return (
     typeof body === "object" &&
@@ -71,7 +67,7 @@ export function fromCohereEmbedResponse(
       data: vectors.map((vector, index) => ({
         object: "embedding",
         index,
-        embedding: encodingFormat === "base64" ? encodeBase64(vector) : vector,
+        embedding: encodingFormat === "base64" ? encodeEmbeddingBase64(vector) : vector,
       })),
       model: slug,
       usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },

@@ -4,6 +4,7 @@ import type { ChatStreamItem, ChatStreamTransform, ChatTarget } from "../provide
 import type { CohereUsage } from "./cohere-wire.ts";
 import { mapCohereFinishReason } from "./map-cohere-finish-reason.ts";
 import { readCohereUsage } from "./read-cohere-usage.ts";
+import { reportMalformedStreamEvent, reportStreamEndedEarly } from "../stream-failure-items.ts";
 
 type Delta = ChatCompletionChunkChoice["delta"];
 
@@ -169,13 +170,7 @@ export function createCohereStreamTransform(provider: string, target: ChatTarget
         // Reported below.
       }
       if (typeof parsed !== "object" || parsed === null) {
-        return [
-          streamError(
-            provider,
-            `Provider ${provider} sent a malformed stream event.`,
-            event.data.slice(0, 500),
-          ),
-        ];
+        return [reportMalformedStreamEvent(provider, event.data)];
       }
       // An event without a type is an error body (`{"message": …}`) sent in the stream.
       if (event.event === "error" || parsed.type === "error" || parsed.type === undefined) {
@@ -185,8 +180,7 @@ export function createCohereStreamTransform(provider: string, target: ChatTarget
       return handle(parsed as CohereStreamEvent & { type: string });
     },
     end(): ChatStreamItem[] {
-      if (finished) return [];
-      return [streamError(provider, `Provider ${provider} ended the stream before it was complete.`)];
+      return finished ? [] : [reportStreamEndedEarly(provider)];
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { TokenUsage } from "../../usage/token-usage.ts";
 import type { CohereUsage } from "./cohere-wire.ts";
-
-const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0);
+import { readTokenCount } from "../read-token-count.ts";
 
 /**
  * Cohere reports two counts: `tokens` (what the model actually read and wrote, including Cohere's own
@@ -13,11 +12,11 @@ const count = (value: unknown): number => (typeof value === "number" && Number.i
 export function readCohereUsage(usage: CohereUsage | null | undefined): TokenUsage {
   const billed = usage?.billed_units;
   const counted = billed ?? usage?.tokens;
-  const promptTokens = count(counted?.input_tokens);
+  const promptTokens = readTokenCount(counted?.input_tokens);
   return {
     promptTokens,
-    completionTokens: count(counted?.output_tokens),
-    cachedTokens: !billed && usage?.tokens ? Math.min(count(usage.cached_tokens), promptTokens) : 0,
+    completionTokens: readTokenCount(counted?.output_tokens),
+    cachedTokens: !billed && usage?.tokens ? Math.min(readTokenCount(usage.cached_tokens), promptTokens) : 0,
     cacheWriteTokens: 0,
     reasoningTokens: 0,
   };

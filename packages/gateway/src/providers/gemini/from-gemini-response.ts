@@ -5,17 +5,10 @@ import type { ChatResult, ChatTarget } from "../provider-adapter.ts";
 import type { GeminiCandidate, GeminiGenerateContentResponse } from "./gemini-wire-types.ts";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason.ts";
 import { createCandidateState, mergeReasoningDetails, readGeminiParts } from "./read-gemini-parts.ts";
-import { readGeminiUsage, toOpenAiUsageShape } from "./read-gemini-usage.ts";
+import { toOpenAiUsage } from "../openai-compatible/read-openai-usage.ts";
+import { readGeminiUsage } from "./read-gemini-usage.ts";
 import { toGeminiUpstreamError } from "./to-gemini-upstream-error.ts";
-
-export function malformedGeminiResponse(provider: string, body: unknown): UpstreamError {
-  return new UpstreamError("provider_error", {
-    provider,
-    upstreamStatus: 200,
-    upstreamBody: body,
-    message: `Provider ${provider} returned a response the gateway could not read.`,
-  });
-}
+import { createUnreadableResponseError } from "../create-unreadable-response-error.ts";
 
 /** A stop that means the model failed (e.g. MALFORMED_FUNCTION_CALL): an error, never an empty success. */
 export function failedGenerationError(
@@ -85,7 +78,7 @@ function toChoice(
 /** A generateContent response as an OpenAI chat completion. */
 export function fromGeminiResponse(provider: string, body: unknown, target: ChatTarget): ChatResult {
   if (typeof body !== "object" || body === null || Array.isArray(body))
-    throw malformedGeminiResponse(provider, body);
+    throw createUnreadableResponseError(provider, body);
   const response = body as GeminiGenerateContentResponse;
   if (response.error) throw toGeminiUpstreamError(provider, response.error.code ?? 500, body, {});
   const responseId = response.responseId ?? randomUUID();
@@ -111,7 +104,7 @@ export function fromGeminiResponse(provider: string, body: unknown, target: Chat
       },
     ];
   } else {
-    throw malformedGeminiResponse(provider, body);
+    throw createUnreadableResponseError(provider, body);
   }
   const completion: ChatCompletion = {
     id: `chatcmpl-${responseId}`,
@@ -119,7 +112,7 @@ export function fromGeminiResponse(provider: string, body: unknown, target: Chat
     created: Math.floor(Date.now() / 1000),
     model: target.slug,
     choices,
-    usage: toOpenAiUsageShape(usage),
+    usage: toOpenAiUsage(usage),
   };
   return { completion, usage, unchangedFromUpstream: false };
 }

@@ -3,7 +3,8 @@ import { GatewayError } from "@aigateway/protocol";
 import { estimateTokens } from "../../chat/estimate-tokens.ts";
 import type { TokenUsage } from "../../usage/token-usage.ts";
 import { emptyTokenUsage } from "../../usage/token-usage.ts";
-import { malformedGeminiResponse } from "./from-gemini-response.ts";
+import { createUnreadableResponseError } from "../create-unreadable-response-error.ts";
+import { encodeEmbeddingBase64 } from "../encode-embedding-base64.ts";
 
 export interface GeminiBatchEmbedRequest {
   requests: {
@@ -63,14 +64,14 @@ export function fromGeminiEmbeddingResponse(
   request: EmbeddingRequest,
 ): { response: EmbeddingResponse; usage: TokenUsage; unchangedFromUpstream: boolean } {
   const embeddings = (body as GeminiBatchEmbedResponse | null)?.embeddings;
-  if (!Array.isArray(embeddings)) throw malformedGeminiResponse(provider, body);
+  if (!Array.isArray(embeddings)) throw createUnreadableResponseError(provider, body);
   const base64 = request.encoding_format === "base64";
   const data = embeddings.map((embedding, index) => {
     const values = Array.isArray(embedding.values) ? embedding.values : [];
     return {
       object: "embedding" as const,
       index,
-      embedding: base64 ? Buffer.from(new Float32Array(values).buffer).toString("base64") : values,
+      embedding: base64 ? encodeEmbeddingBase64(values) : values,
     };
   });
   const counted = (body as GeminiBatchEmbedResponse).usageMetadata?.promptTokenCount;

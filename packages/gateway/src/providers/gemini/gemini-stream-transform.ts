@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { ChatCompletionChunk, ChatCompletionChunkChoice, SseEvent } from "@aigateway/protocol";
-import { UpstreamError } from "@aigateway/protocol";
 import type { TokenUsage } from "../../usage/token-usage.ts";
 import type { ChatStreamItem, ChatStreamTransform, ChatTarget } from "../provider-adapter.ts";
 import { describeBlockedPrompt, failedGenerationError } from "./from-gemini-response.ts";
@@ -9,6 +8,7 @@ import { mapGeminiFinishReason } from "./map-gemini-finish-reason.ts";
 import { createCandidateState, readGeminiParts, type CandidateState } from "./read-gemini-parts.ts";
 import { readGeminiUsage } from "./read-gemini-usage.ts";
 import { toGeminiUpstreamError } from "./to-gemini-upstream-error.ts";
+import { reportMalformedStreamEvent, reportStreamEndedEarly } from "../stream-failure-items.ts";
 
 interface StreamedCandidate extends CandidateState {
   sentRole: boolean;
@@ -105,17 +105,7 @@ export function createGeminiStreamTransform(provider: string, target: ChatTarget
       try {
         parsed = JSON.parse(event.data);
       } catch {
-        return [
-          {
-            type: "error",
-            error: new UpstreamError("provider_error", {
-              provider,
-              upstreamStatus: null,
-              upstreamBody: event.data.slice(0, 500),
-              message: `Provider ${provider} sent a malformed stream event.`,
-            }),
-          },
-        ];
+        return [reportMalformedStreamEvent(provider, event.data)];
       }
       const response = (Array.isArray(parsed) ? parsed[0] : parsed) as GeminiGenerateContentResponse | null;
       if (typeof response !== "object" || response === null) return [];
@@ -129,18 +119,7 @@ export function createGeminiStreamTransform(provider: string, target: ChatTarget
     end(): ChatStreamItem[] {
       const states = [...candidates.values()];
       const complete = blocked || (states.length > 0 && states.every((state) => state.finished));
-      if (!complete) {
-        return [
-          {
-            type: "error",
-            error: new UpstreamError("provider_error", {
-              provider,
-              upstreamStatus: null,
-              message: `Provider ${provider} ended the stream before it was complete.`,
-            }),
-          },
-        ];
-      }
+      if (!complete) return [reportStreamEndedEarly(provider)];
       return usage ? [{ type: "usage", usage }] : [];
     },
   };

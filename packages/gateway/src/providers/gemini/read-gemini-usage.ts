@@ -1,8 +1,6 @@
-import type { Usage } from "@aigateway/protocol";
 import type { TokenUsage } from "../../usage/token-usage.ts";
 import type { GeminiUsageMetadata } from "./gemini-wire-types.ts";
-
-const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0);
+import { readTokenCount } from "../read-token-count.ts";
 
 /**
  * Gemini's usageMetadata as token counts. promptTokenCount already includes the cached tokens;
@@ -10,22 +8,13 @@ const count = (value: unknown): number => (typeof value === "number" && Number.i
  * billed as output but not counted in candidatesTokenCount, so they are added to the completion.
  */
 export function readGeminiUsage(metadata: GeminiUsageMetadata | undefined): TokenUsage {
-  const thoughts = count(metadata?.thoughtsTokenCount);
+  const thoughts = readTokenCount(metadata?.thoughtsTokenCount);
   return {
-    promptTokens: count(metadata?.promptTokenCount) + count(metadata?.toolUsePromptTokenCount),
-    completionTokens: count(metadata?.candidatesTokenCount) + thoughts,
-    cachedTokens: count(metadata?.cachedContentTokenCount),
+    promptTokens:
+      readTokenCount(metadata?.promptTokenCount) + readTokenCount(metadata?.toolUsePromptTokenCount),
+    completionTokens: readTokenCount(metadata?.candidatesTokenCount) + thoughts,
+    cachedTokens: readTokenCount(metadata?.cachedContentTokenCount),
     cacheWriteTokens: 0,
     reasoningTokens: thoughts,
-  };
-}
-
-export function toOpenAiUsageShape(usage: TokenUsage): Usage {
-  return {
-    prompt_tokens: usage.promptTokens,
-    completion_tokens: usage.completionTokens,
-    total_tokens: usage.promptTokens + usage.completionTokens,
-    prompt_tokens_details: { cached_tokens: usage.cachedTokens },
-    completion_tokens_details: { reasoning_tokens: usage.reasoningTokens },
   };
 }

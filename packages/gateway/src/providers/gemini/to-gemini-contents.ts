@@ -1,6 +1,7 @@
 import type { ChatMessage, ContentPart, ReasoningDetail } from "@aigateway/protocol";
 import { GatewayError } from "@aigateway/protocol";
 import { geminiReasoningFormat, type GeminiContent, type GeminiPart } from "./gemini-wire-types.ts";
+import { parseToolCallArguments } from "../parse-tool-call-arguments.ts";
 import { toGeminiMediaPart } from "./to-gemini-media-part.ts";
 
 export interface GeminiConversation {
@@ -70,20 +71,6 @@ function toUserParts(content: ChatMessage["content"], param: string): GeminiPart
   return content.map((part, index) => toUserPart(part, `${param}[${index}]`));
 }
 
-function parseArguments(text: string, param: string): Record<string, unknown> {
-  if (text.trim() === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw invalid(param, "Tool call arguments must be a JSON object; these are not valid JSON.");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw invalid(param, "Tool call arguments must be a JSON object.");
-  }
-  return parsed as Record<string, unknown>;
-}
-
 /** Gemini's functionResponse.response must be an object: JSON objects pass as they are, anything else is wrapped. */
 function toFunctionResponse(text: string): Record<string, unknown> {
   try {
@@ -128,7 +115,7 @@ function toModelParts(
     const part: GeminiPart = {
       functionCall: {
         name: call.function.name,
-        args: parseArguments(call.function.arguments, `${callParam}.function.arguments`),
+        args: parseToolCallArguments(call.function.arguments, `${callParam}.function.arguments`, "Gemini"),
         id: call.id,
       },
     };

@@ -1,4 +1,5 @@
 import { GatewayError } from "@aigateway/protocol";
+import { readDataUrl } from "../read-data-url.ts";
 import type { GeminiPart } from "./gemini-wire-types.ts";
 
 // Gemini needs a MIME type for every file it is given by URL; the extension is all a URL tells us.
@@ -34,16 +35,8 @@ export function guessMimeType(url: string): string | undefined {
  * name one is a 400 that suggests a data: URL, rather than a guess that the vendor may reject.
  */
 export function toGeminiMediaPart(url: string, param: string): GeminiPart {
-  const dataUrl = /^data:([^;,]+)(;[^,]*)?,(.*)$/s.exec(url);
-  if (dataUrl) {
-    const mimeType = dataUrl[1] ?? "";
-    if (!(dataUrl[2] ?? "").includes(";base64")) {
-      return {
-        inlineData: { mimeType, data: Buffer.from(decodeURIComponent(dataUrl[3] ?? "")).toString("base64") },
-      };
-    }
-    return { inlineData: { mimeType, data: dataUrl[3] ?? "" } };
-  }
+  const dataUrl = readDataUrl(url);
+  if (dataUrl) return { inlineData: { mimeType: dataUrl.mediaType, data: dataUrl.data } };
   // Files uploaded to Gemini's Files API are referenced by their URI; Gemini knows their type.
   if (url.startsWith("https://generativelanguage.googleapis.com/")) return { fileData: { fileUri: url } };
   if (/^https?:\/\//i.test(url) || url.startsWith("gs://")) {

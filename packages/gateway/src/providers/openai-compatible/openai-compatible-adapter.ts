@@ -4,7 +4,6 @@ import type {
   EmbeddingRequest,
   EmbeddingResponse,
 } from "@aigateway/protocol";
-import { UpstreamError } from "@aigateway/protocol";
 import type {
   ChatTarget,
   ProviderAdapter,
@@ -16,20 +15,12 @@ import { moveThinkingPartsToReasoning, renameReasoningField } from "./normalize-
 import { createOpenAiCompatibleStreamTransform } from "./openai-compatible-stream-transform.ts";
 import { replayReasoningAsThinkingParts } from "./replay-reasoning-as-thinking-parts.ts";
 import { toOpenAiUpstreamError } from "./to-openai-upstream-error.ts";
+import { createUnreadableResponseError } from "../create-unreadable-response-error.ts";
 
 function buildHeaders(config: ProviderConfig): Record<string, string> {
   const headers: Record<string, string> = { "content-type": "application/json", ...config.headers };
   if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
   return headers;
-}
-
-function malformedResponse(provider: string, body: unknown): UpstreamError {
-  return new UpstreamError("provider_error", {
-    provider,
-    upstreamStatus: 200,
-    upstreamBody: body,
-    message: `Provider ${provider} returned a response the gateway could not read.`,
-  });
 }
 
 /**
@@ -62,7 +53,7 @@ export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderA
     fromChatResponse(body: unknown, target: ChatTarget) {
       const completion = body as ChatCompletion;
       if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices)) {
-        throw malformedResponse(config.id, body);
+        throw createUnreadableResponseError(config.id, body);
       }
       const usage = readOpenAiUsage(
         completion.usage ?? (completion as { x_groq?: { usage?: never } }).x_groq?.usage,
@@ -95,7 +86,7 @@ export function createOpenAiCompatibleAdapter(config: ProviderConfig): ProviderA
     fromEmbeddingResponse(body: unknown, target: ChatTarget) {
       const response = body as EmbeddingResponse;
       if (typeof response !== "object" || response === null || !Array.isArray(response.data)) {
-        throw malformedResponse(config.id, body);
+        throw createUnreadableResponseError(config.id, body);
       }
       const usage = readOpenAiUsage({
         prompt_tokens: response.usage?.prompt_tokens ?? 0,

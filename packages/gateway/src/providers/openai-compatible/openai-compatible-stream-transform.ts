@@ -1,9 +1,9 @@
 import type { ChatCompletionChunk, SseEvent, Usage } from "@aigateway/protocol";
-import { UpstreamError } from "@aigateway/protocol";
 import type { ChatStreamItem, ChatStreamTransform, ChatTarget } from "../provider-adapter.ts";
 import { readOpenAiUsage } from "./read-openai-usage.ts";
 import { moveThinkingPartsToReasoning, renameReasoningField } from "./normalize-chat-message.ts";
 import { toOpenAiUpstreamError } from "./to-openai-upstream-error.ts";
+import { reportMalformedStreamEvent, reportStreamEndedEarly } from "../stream-failure-items.ts";
 
 // A chunk that matches none of these is already what the openai SDK expects and is forwarded as the
 // upstream sent it (only the model id is swapped by a plain substring replacement), which keeps the
@@ -109,17 +109,7 @@ export function createOpenAiCompatibleStreamTransform(
       try {
         parsed = JSON.parse(data);
       } catch {
-        return [
-          {
-            type: "error",
-            error: new UpstreamError("provider_error", {
-              provider,
-              upstreamStatus: null,
-              upstreamBody: data.slice(0, 500),
-              message: `Provider ${provider} sent a malformed stream event.`,
-            }),
-          },
-        ];
+        return [reportMalformedStreamEvent(provider, data)];
       }
       const chunk = parsed as ChatCompletionChunk & { error?: unknown };
       if (event.event === "error" || chunk.error) {
@@ -133,18 +123,7 @@ export function createOpenAiCompatibleStreamTransform(
       return rewriteChunk(chunk);
     },
     end(): ChatStreamItem[] {
-      if (!sawDone && !sawFinishReason) {
-        return [
-          {
-            type: "error",
-            error: new UpstreamError("provider_error", {
-              provider,
-              upstreamStatus: null,
-              message: `Provider ${provider} ended the stream before it was complete.`,
-            }),
-          },
-        ];
-      }
+      if (!sawDone && !sawFinishReason) return [reportStreamEndedEarly(provider)];
       return usage ? [{ type: "usage", usage }] : [];
     },
   };

@@ -13,7 +13,10 @@ function readVendorMessage(body: unknown): string | undefined {
   return typeof message === "string" ? message : undefined;
 }
 
-function readRetryAfter(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+/** The vendor's retry-after header, to pass on with a 429 or 503. */
+export function readRetryAfter(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const value = headers["retry-after"];
   return typeof value === "string" ? { "retry-after": value } : {};
 }
