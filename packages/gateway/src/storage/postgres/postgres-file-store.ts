@@ -1,59 +1,12 @@
 import type { Pool } from "pg";
-import type { FileListQuery, FileRecord, FileStore, JobFileRecord } from "../storage.ts";
-
-// Row shapes as the pool returns them: its int8 parser turns BIGINT into numbers.
-interface FileRow {
-  id: string;
-  account_id: string;
-  filename: string;
-  purpose: string;
-  bytes: number;
-  blob_key: string;
-  created_at: number;
-  expires_at: number | null;
-}
-
-interface JobFileRow {
-  account_id: string;
-  job_id: string;
-  filename: string;
-  blob_key: string;
-  bytes: number;
-  content_type: string;
-  created_at: number;
-  expires_at: number | null;
-}
+import { toFileRecord, toJobFileRecord } from "../file-row.ts";
+import type { FileListQuery, FileStore } from "../storage.ts";
+import type { StoredRow } from "../stored-row.ts";
 
 interface SigningKeyRow {
   id: string;
   secret: string;
   created_at: number;
-}
-
-function toFile(row: FileRow): FileRecord {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    filename: row.filename,
-    purpose: row.purpose,
-    bytes: row.bytes,
-    blobKey: row.blob_key,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  };
-}
-
-function toJobFile(row: JobFileRow): JobFileRecord {
-  return {
-    accountId: row.account_id,
-    jobId: row.job_id,
-    filename: row.filename,
-    blobKey: row.blob_key,
-    bytes: row.bytes,
-    contentType: row.content_type,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  };
 }
 
 /** File, job-file and signing-key metadata shared by replicas. */
@@ -76,11 +29,11 @@ export function createPostgresFileStore(pool: Pool): FileStore {
       );
     },
     async findFile(accountId, id) {
-      const { rows } = await pool.query<FileRow>("SELECT * FROM files WHERE account_id = $1 AND id = $2", [
+      const { rows } = await pool.query<StoredRow>("SELECT * FROM files WHERE account_id = $1 AND id = $2", [
         accountId,
         id,
       ]);
-      return rows[0] ? toFile(rows[0]) : undefined;
+      return rows[0] ? toFileRecord(rows[0]) : undefined;
     },
     async listFiles(accountId: string, query: FileListQuery) {
       const direction = query.order === "asc" ? "ASC" : "DESC";
@@ -100,23 +53,23 @@ export function createPostgresFileStore(pool: Pool): FileStore {
         );
       }
       values.push(query.limit);
-      const { rows } = await pool.query<FileRow>(
+      const { rows } = await pool.query<StoredRow>(
         `SELECT * FROM files WHERE ${conditions.join(" AND ")}
          ORDER BY created_at ${direction}, id ${direction} LIMIT $${values.length}`,
         values,
       );
-      return rows.map(toFile);
+      return rows.map(toFileRecord);
     },
     async deleteFile(accountId, id) {
       const result = await pool.query("DELETE FROM files WHERE account_id = $1 AND id = $2", [accountId, id]);
       return (result.rowCount ?? 0) > 0;
     },
     async listExpiredFiles(now, limit) {
-      const { rows } = await pool.query<FileRow>(
+      const { rows } = await pool.query<StoredRow>(
         "SELECT * FROM files WHERE expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2",
         [now, limit],
       );
-      return rows.map(toFile);
+      return rows.map(toFileRecord);
     },
     async upsertJobFile(file) {
       await pool.query(
@@ -138,18 +91,18 @@ export function createPostgresFileStore(pool: Pool): FileStore {
       );
     },
     async findJobFile(accountId, jobId, filename) {
-      const { rows } = await pool.query<JobFileRow>(
+      const { rows } = await pool.query<StoredRow>(
         "SELECT * FROM job_files WHERE account_id = $1 AND job_id = $2 AND filename = $3",
         [accountId, jobId, filename],
       );
-      return rows[0] ? toJobFile(rows[0]) : undefined;
+      return rows[0] ? toJobFileRecord(rows[0]) : undefined;
     },
     async findJobFilesByPath(jobId, filename) {
-      const { rows } = await pool.query<JobFileRow>(
+      const { rows } = await pool.query<StoredRow>(
         "SELECT * FROM job_files WHERE job_id = $1 AND filename = $2",
         [jobId, filename],
       );
-      return rows.map(toJobFile);
+      return rows.map(toJobFileRecord);
     },
     async deleteJobFile(accountId, jobId, filename) {
       const result = await pool.query(
@@ -159,11 +112,11 @@ export function createPostgresFileStore(pool: Pool): FileStore {
       return (result.rowCount ?? 0) > 0;
     },
     async listExpiredJobFiles(now, limit) {
-      const { rows } = await pool.query<JobFileRow>(
+      const { rows } = await pool.query<StoredRow>(
         "SELECT * FROM job_files WHERE expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2",
         [now, limit],
       );
-      return rows.map(toJobFile);
+      return rows.map(toJobFileRecord);
     },
     async ensureSigningKey(candidate) {
       // Replicas starting together on a fresh database race here; the primary key lets one win and

@@ -1,12 +1,7 @@
 import type { Pool } from "pg";
-import type {
-  WebhookAttemptRecord,
-  WebhookDeliveryRecord,
-  WebhookDeliveryStatus,
-  WebhookEndpointRecord,
-  WebhookSecretRecord,
-  WebhookStore,
-} from "../storage.ts";
+import type { WebhookEndpointRecord, WebhookStore } from "../storage.ts";
+import type { StoredRow } from "../stored-row.ts";
+import { toWebhookAttemptRecord, toWebhookDeliveryRecord, toWebhookSecretRecord } from "../webhook-row.ts";
 
 interface EndpointRow {
   id: string;
@@ -17,45 +12,13 @@ interface EndpointRow {
   created_at: number;
 }
 
-interface DeliveryRow {
-  id: string;
-  account_id: string;
+// The claim returns the delivery's columns plus its event's.
+interface ClaimedRow extends StoredRow {
   event_id: string;
+  account_id: string;
   event_type: string;
-  endpoint_id: string | null;
-  url: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: number | null;
-  last_attempt_at: number | null;
-  last_status_code: number | null;
-  last_error: string | null;
-  created_at: number;
-  completed_at: number | null;
-  redelivery_of: string | null;
-}
-
-interface ClaimedRow extends DeliveryRow {
   event_data: unknown;
   event_created_at: number;
-}
-
-interface AttemptRow {
-  delivery_id: string;
-  attempt: number;
-  attempted_at: number;
-  status_code: number | null;
-  error: string | null;
-  duration_ms: number;
-}
-
-interface SecretRow {
-  account_id: string;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: number | null;
-  created_at: number;
-  rotated_at: number | null;
 }
 
 const toEndpoint = (row: EndpointRow): WebhookEndpointRecord => ({
@@ -65,42 +28,6 @@ const toEndpoint = (row: EndpointRow): WebhookEndpointRecord => ({
   events: row.events,
   description: row.description,
   createdAt: row.created_at,
-});
-
-const toDelivery = (row: DeliveryRow): WebhookDeliveryRecord => ({
-  id: row.id,
-  accountId: row.account_id,
-  eventId: row.event_id,
-  eventType: row.event_type,
-  endpointId: row.endpoint_id,
-  url: row.url,
-  status: row.status as WebhookDeliveryStatus,
-  attempts: row.attempts,
-  nextAttemptAt: row.next_attempt_at,
-  lastAttemptAt: row.last_attempt_at,
-  lastStatusCode: row.last_status_code,
-  lastError: row.last_error,
-  createdAt: row.created_at,
-  completedAt: row.completed_at,
-  redeliveryOf: row.redelivery_of,
-});
-
-const toAttempt = (row: AttemptRow): WebhookAttemptRecord => ({
-  deliveryId: row.delivery_id,
-  attempt: row.attempt,
-  attemptedAt: row.attempted_at,
-  statusCode: row.status_code,
-  error: row.error,
-  durationMs: row.duration_ms,
-});
-
-const toSecret = (row: SecretRow): WebhookSecretRecord => ({
-  accountId: row.account_id,
-  secret: row.secret,
-  previousSecret: row.previous_secret,
-  previousSecretExpiresAt: row.previous_secret_expires_at,
-  createdAt: row.created_at,
-  rotatedAt: row.rotated_at,
 });
 
 const newDeliveryId = "'whd_' || replace(gen_random_uuid()::text, '-', '')";
@@ -183,7 +110,7 @@ const rotateSecretSql = `
 export function createPostgresWebhookStore(pool: Pool): WebhookStore {
   return {
     async recordEvent(event, extraUrls = []) {
-      const { rows } = await pool.query<DeliveryRow>(recordEventSql, [
+      const { rows } = await pool.query<StoredRow>(recordEventSql, [
         event.id,
         event.accountId,
         event.type,
@@ -191,7 +118,7 @@ export function createPostgresWebhookStore(pool: Pool): WebhookStore {
         event.createdAt,
         extraUrls,
       ]);
-      return rows.map(toDelivery);
+      return rows.map(toWebhookDeliveryRecord);
     },
     async insertEndpoint(endpoint) {
       await pool.query(
@@ -228,7 +155,7 @@ export function createPostgresWebhookStore(pool: Pool): WebhookStore {
       const { rows } = await pool.query<ClaimedRow>(claimSql, [leaseOwner, leaseUntil, now, limit]);
       return rows
         .map((row) => ({
-          delivery: toDelivery(row),
+          delivery: toWebhookDeliveryRecord(row),
           event: {
             id: row.event_id,
             accountId: row.account_id,
@@ -265,39 +192,39 @@ export function createPostgresWebhookStore(pool: Pool): WebhookStore {
       );
     },
     async listDeliveries(accountId, query) {
-      const { rows } = await pool.query<DeliveryRow>(
+      const { rows } = await pool.query<StoredRow>(
         `SELECT * FROM webhook_deliveries
          WHERE account_id = $1 AND ($2::text IS NULL OR endpoint_id = $2) AND ($3::text IS NULL OR event_id = $3)
            AND ($4::text IS NULL OR status = $4)
          ORDER BY created_at DESC, id DESC LIMIT $5`,
         [accountId, query.endpointId ?? null, query.eventId ?? null, query.status ?? null, query.limit],
       );
-      return rows.map(toDelivery);
+      return rows.map(toWebhookDeliveryRecord);
     },
     async findDelivery(accountId, id) {
-      const { rows } = await pool.query<DeliveryRow>(
+      const { rows } = await pool.query<StoredRow>(
         "SELECT * FROM webhook_deliveries WHERE account_id = $1 AND id = $2",
         [accountId, id],
       );
-      return rows[0] ? toDelivery(rows[0]) : undefined;
+      return rows[0] ? toWebhookDeliveryRecord(rows[0]) : undefined;
     },
     async listAttempts(deliveryIds) {
       if (deliveryIds.length === 0) return [];
-      const { rows } = await pool.query<AttemptRow>(
+      const { rows } = await pool.query<StoredRow>(
         "SELECT * FROM webhook_attempts WHERE delivery_id = ANY($1::text[]) ORDER BY delivery_id, attempt",
         [deliveryIds],
       );
-      return rows.map(toAttempt);
+      return rows.map(toWebhookAttemptRecord);
     },
     async redeliver(accountId, id, now) {
-      const { rows } = await pool.query<DeliveryRow>(redeliverSql, [accountId, id, now]);
-      return rows[0] ? toDelivery(rows[0]) : undefined;
+      const { rows } = await pool.query<StoredRow>(redeliverSql, [accountId, id, now]);
+      return rows[0] ? toWebhookDeliveryRecord(rows[0]) : undefined;
     },
     async findSecret(accountId) {
-      const { rows } = await pool.query<SecretRow>("SELECT * FROM webhook_secrets WHERE account_id = $1", [
+      const { rows } = await pool.query<StoredRow>("SELECT * FROM webhook_secrets WHERE account_id = $1", [
         accountId,
       ]);
-      return rows[0] ? toSecret(rows[0]) : undefined;
+      return rows[0] ? toWebhookSecretRecord(rows[0]) : undefined;
     },
     async ensureSecret(accountId, candidate, now) {
       // Two statements on purpose: after a concurrent insert wins the conflict, only a new statement's
@@ -306,21 +233,21 @@ export function createPostgresWebhookStore(pool: Pool): WebhookStore {
         "INSERT INTO webhook_secrets (account_id, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         [accountId, candidate, now],
       );
-      const { rows } = await pool.query<SecretRow>("SELECT * FROM webhook_secrets WHERE account_id = $1", [
+      const { rows } = await pool.query<StoredRow>("SELECT * FROM webhook_secrets WHERE account_id = $1", [
         accountId,
       ]);
       if (!rows[0]) throw new Error("the webhook secret vanished right after it was stored");
-      return toSecret(rows[0]);
+      return toWebhookSecretRecord(rows[0]);
     },
     async rotateSecret(accountId, secret, now, previousValidUntil) {
-      const { rows } = await pool.query<SecretRow>(rotateSecretSql, [
+      const { rows } = await pool.query<StoredRow>(rotateSecretSql, [
         accountId,
         secret,
         now,
         previousValidUntil,
       ]);
       if (!rows[0]) throw new Error("rotating the webhook secret returned no row");
-      return toSecret(rows[0]);
+      return toWebhookSecretRecord(rows[0]);
     },
   };
 }

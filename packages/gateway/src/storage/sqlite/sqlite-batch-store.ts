@@ -1,85 +1,14 @@
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type {
-  BatchChanges,
-  BatchLineRecord,
-  BatchLineStatus,
-  BatchRecord,
-  BatchStatus,
-  BatchStore,
-} from "../storage.ts";
+import type { DatabaseSync } from "node:sqlite";
+import {
+  batchColumns,
+  toBatchChangeColumns,
+  toBatchLineRecord,
+  toBatchRecord,
+  toBatchValues,
+} from "../batch-row.ts";
+import type { BatchStore } from "../storage.ts";
 import { createSqliteUsageWriter } from "./write-sqlite-usage.ts";
-
-type Row = Record<string, SQLInputValue>;
-
-const text = (value: SQLInputValue | undefined): string => (typeof value === "string" ? value : "");
-const nullableNumber = (value: SQLInputValue | undefined): number | null =>
-  value === null || value === undefined ? null : Number(value);
-const nullableString = (value: SQLInputValue | undefined): string | null =>
-  typeof value === "string" ? value : null;
-const parseJson = (value: SQLInputValue | undefined): unknown =>
-  typeof value === "string" ? (JSON.parse(value) as unknown) : null;
-
-function toBatch(row: Row): BatchRecord {
-  return {
-    id: text(row.id),
-    accountId: text(row.account_id),
-    keyId: text(row.key_id),
-    tag: nullableString(row.tag),
-    endpoint: text(row.endpoint),
-    inputFileId: text(row.input_file_id),
-    completionWindow: text(row.completion_window),
-    metadata: parseJson(row.metadata) as BatchRecord["metadata"],
-    status: text(row.status) as BatchStatus,
-    errors: parseJson(row.errors) as BatchRecord["errors"],
-    outputFileId: nullableString(row.output_file_id),
-    errorFileId: nullableString(row.error_file_id),
-    total: Number(row.total),
-    completed: Number(row.completed),
-    failed: Number(row.failed),
-    createdAt: Number(row.created_at),
-    inProgressAt: nullableNumber(row.in_progress_at),
-    expiresAt: Number(row.expires_at),
-    finalizingAt: nullableNumber(row.finalizing_at),
-    completedAt: nullableNumber(row.completed_at),
-    failedAt: nullableNumber(row.failed_at),
-    expiredAt: nullableNumber(row.expired_at),
-    cancellingAt: nullableNumber(row.cancelling_at),
-    cancelledAt: nullableNumber(row.cancelled_at),
-    leaseOwner: nullableString(row.lease_owner),
-    leaseUntil: nullableNumber(row.lease_until),
-    eventRecordedAt: nullableNumber(row.event_recorded_at),
-  };
-}
-
-function toLine(row: Row): BatchLineRecord {
-  return {
-    batchId: text(row.batch_id),
-    index: Number(row.line_index),
-    customId: text(row.custom_id),
-    body: text(row.body),
-    status: text(row.status) as BatchLineStatus,
-    output: nullableString(row.output),
-    costNanodollars: Number(row.cost_nanodollars),
-    leaseOwner: nullableString(row.lease_owner),
-    leaseUntil: nullableNumber(row.lease_until),
-    completedAt: nullableNumber(row.completed_at),
-  };
-}
-
-// BatchChanges field → column; JSON fields are serialised.
-const changeColumns: Record<keyof BatchChanges, string> = {
-  status: "status",
-  errors: "errors",
-  outputFileId: "output_file_id",
-  errorFileId: "error_file_id",
-  total: "total",
-  inProgressAt: "in_progress_at",
-  finalizingAt: "finalizing_at",
-  completedAt: "completed_at",
-  failedAt: "failed_at",
-  expiredAt: "expired_at",
-  cancelledAt: "cancelled_at",
-};
+import { inSqliteTransaction } from "./in-sqlite-transaction.ts";
 
 /** Batches needing a worker: to validate, to finish (no pending line left), to cancel, or past expiry. */
 const claimableCondition = `
@@ -92,11 +21,7 @@ export function createSqliteBatchStore(database: DatabaseSync): BatchStore {
   const writeUsage = createSqliteUsageWriter(database);
   const statements = {
     insert: database.prepare(
-      `INSERT INTO batches (id, account_id, key_id, tag, endpoint, input_file_id, completion_window, metadata, status,
-         errors, output_file_id, error_file_id, total, completed, failed, created_at, in_progress_at, expires_at,
-         finalizing_at, completed_at, failed_at, expired_at, cancelling_at, cancelled_at, lease_owner, lease_until,
-         event_recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO batches (${batchColumns.join(", ")}) VALUES (${batchColumns.map(() => "?").join(", ")})`,
     ),
     find: database.prepare("SELECT * FROM batches WHERE account_id = ? AND id = ?"),
     findById: database.prepare("SELECT * FROM batches WHERE id = ?"),
@@ -168,57 +93,17 @@ export function createSqliteBatchStore(database: DatabaseSync): BatchStore {
     markEvent: database.prepare("UPDATE batches SET event_recorded_at = ? WHERE id = ?"),
   };
 
-  function inTransaction<T>(work: () => T): T {
-    database.exec("BEGIN IMMEDIATE");
-    try {
-      const value = work();
-      database.exec("COMMIT");
-      return value;
-    } catch (error) {
-      database.exec("ROLLBACK");
-      throw error;
-    }
-  }
-
   return {
     async insertBatch(batch) {
-      statements.insert.run(
-        batch.id,
-        batch.accountId,
-        batch.keyId,
-        batch.tag,
-        batch.endpoint,
-        batch.inputFileId,
-        batch.completionWindow,
-        batch.metadata === null ? null : JSON.stringify(batch.metadata),
-        batch.status,
-        batch.errors === null ? null : JSON.stringify(batch.errors),
-        batch.outputFileId,
-        batch.errorFileId,
-        batch.total,
-        batch.completed,
-        batch.failed,
-        batch.createdAt,
-        batch.inProgressAt,
-        batch.expiresAt,
-        batch.finalizingAt,
-        batch.completedAt,
-        batch.failedAt,
-        batch.expiredAt,
-        batch.cancellingAt,
-        batch.cancelledAt,
-        batch.leaseOwner,
-        batch.leaseUntil,
-        batch.eventRecordedAt,
-      );
+      statements.insert.run(...toBatchValues(batch));
     },
     async findBatch(accountId, id) {
       const row = statements.find.get(accountId, id);
-      return row ? toBatch(row) : undefined;
+      return row ? toBatchRecord(row) : undefined;
     },
     async findBatchById(id) {
       const row = statements.findById.get(id);
-      return row ? toBatch(row) : undefined;
+      return row ? toBatchRecord(row) : undefined;
     },
     async listBatches(accountId, query) {
       const rows = query.after
@@ -230,18 +115,14 @@ export function createSqliteBatchStore(database: DatabaseSync): BatchStore {
             query.limit,
           )
         : statements.list.all(accountId, query.limit);
-      return rows.map(toBatch);
+      return rows.map(toBatchRecord);
     },
     async claimBatches({ now, limit, leaseOwner, leaseUntil }) {
-      return statements.claim.all(leaseOwner, leaseUntil, now, now, limit).map(toBatch);
+      return statements.claim.all(leaseOwner, leaseUntil, now, now, limit).map(toBatchRecord);
     },
     async updateBatch(id, leaseOwner, changes) {
-      const assignments: string[] = [];
-      const values: SQLInputValue[] = [];
-      for (const [field, value] of Object.entries(changes) as [keyof BatchChanges, unknown][]) {
-        assignments.push(`${changeColumns[field]} = ?`);
-        values.push(field === "errors" ? JSON.stringify(value) : (value as SQLInputValue));
-      }
+      const { columns, values } = toBatchChangeColumns(changes);
+      const assignments = columns.map((column) => `${column} = ?`);
       const result = database
         .prepare(
           `UPDATE batches SET ${[...assignments, "lease_owner = NULL", "lease_until = NULL"].join(", ")}
@@ -251,7 +132,7 @@ export function createSqliteBatchStore(database: DatabaseSync): BatchStore {
       return Number(result.changes) > 0;
     },
     async startBatch(id, leaseOwner, lines, now) {
-      return inTransaction(() => {
+      return inSqliteTransaction(database, () => {
         const result = statements.start.run(now, lines.length, id, leaseOwner);
         if (Number(result.changes) === 0) return false;
         for (const line of lines) statements.insertLine.run(id, line.index, line.customId, line.body);
@@ -259,10 +140,10 @@ export function createSqliteBatchStore(database: DatabaseSync): BatchStore {
       });
     },
     async claimBatchLines({ now, limit, leaseOwner, leaseUntil }) {
-      return statements.claimLines.all(leaseOwner, leaseUntil, now, now, limit).map(toLine);
+      return statements.claimLines.all(leaseOwner, leaseUntil, now, now, limit).map(toBatchLineRecord);
     },
     async finishBatchLine(batchId, index, leaseOwner, outcome, usage) {
-      return inTransaction(() => {
+      return inSqliteTransaction(database, () => {
         const result = statements.finishLine.run(
           outcome.status,
           outcome.output,
@@ -295,15 +176,15 @@ export function createSqliteBatchStore(database: DatabaseSync): BatchStore {
       return Number(statements.countPending.get(batchId)?.count ?? 0);
     },
     async listBatchLines(batchId, fromIndex, limit) {
-      return statements.listLines.all(batchId, fromIndex, limit).map(toLine);
+      return statements.listLines.all(batchId, fromIndex, limit).map(toBatchLineRecord);
     },
     async cancelBatch(accountId, id, now) {
       statements.cancel.run(now, accountId, id);
       const row = statements.find.get(accountId, id);
-      return row ? toBatch(row) : undefined;
+      return row ? toBatchRecord(row) : undefined;
     },
     async listBatchesAwaitingEvent(limit) {
-      return statements.awaitingEvent.all(limit).map(toBatch);
+      return statements.awaitingEvent.all(limit).map(toBatchRecord);
     },
     async markBatchEventRecorded(id, at) {
       statements.markEvent.run(at, id);

@@ -1,37 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { FileListQuery, FileRecord, FileStore, JobFileRecord, SigningKeyRecord } from "../storage.ts";
-
-type Row = Record<string, SQLInputValue>;
-
-const text = (value: SQLInputValue | undefined): string => (typeof value === "string" ? value : "");
-const nullableNumber = (value: SQLInputValue | undefined): number | null =>
-  value === null || value === undefined ? null : Number(value);
-
-function toFile(row: Row): FileRecord {
-  return {
-    id: text(row.id),
-    accountId: text(row.account_id),
-    filename: text(row.filename),
-    purpose: text(row.purpose),
-    bytes: Number(row.bytes),
-    blobKey: text(row.blob_key),
-    createdAt: Number(row.created_at),
-    expiresAt: nullableNumber(row.expires_at),
-  };
-}
-
-function toJobFile(row: Row): JobFileRecord {
-  return {
-    accountId: text(row.account_id),
-    jobId: text(row.job_id),
-    filename: text(row.filename),
-    blobKey: text(row.blob_key),
-    bytes: Number(row.bytes),
-    contentType: text(row.content_type),
-    createdAt: Number(row.created_at),
-    expiresAt: nullableNumber(row.expires_at),
-  };
-}
+import { toFileRecord, toJobFileRecord } from "../file-row.ts";
+import type { FileListQuery, FileStore, SigningKeyRecord } from "../storage.ts";
+import { readText } from "../stored-row.ts";
 
 /** File, job-file and signing-key metadata on the embedded database. */
 export function createSqliteFileStore(database: DatabaseSync): FileStore {
@@ -83,7 +53,7 @@ export function createSqliteFileStore(database: DatabaseSync): FileStore {
     },
     async findFile(accountId, id) {
       const row = statements.findFile.get(accountId, id);
-      return row ? toFile(row) : undefined;
+      return row ? toFileRecord(row) : undefined;
     },
     async listFiles(accountId: string, query: FileListQuery) {
       // Built per call: four shapes (purpose or not, cursor or not) times two orders.
@@ -106,13 +76,13 @@ export function createSqliteFileStore(database: DatabaseSync): FileStore {
            ORDER BY created_at ${direction}, id ${direction} LIMIT ?`,
         )
         .all(...values)
-        .map(toFile);
+        .map(toFileRecord);
     },
     async deleteFile(accountId, id) {
       return Number(statements.deleteFile.run(accountId, id).changes) > 0;
     },
     async listExpiredFiles(now, limit) {
-      return statements.expiredFiles.all(now, limit).map(toFile);
+      return statements.expiredFiles.all(now, limit).map(toFileRecord);
     },
     async upsertJobFile(file) {
       statements.upsertJobFile.run(
@@ -128,22 +98,22 @@ export function createSqliteFileStore(database: DatabaseSync): FileStore {
     },
     async findJobFile(accountId, jobId, filename) {
       const row = statements.findJobFile.get(accountId, jobId, filename);
-      return row ? toJobFile(row) : undefined;
+      return row ? toJobFileRecord(row) : undefined;
     },
     async findJobFilesByPath(jobId, filename) {
-      return statements.findJobFilesByPath.all(jobId, filename).map(toJobFile);
+      return statements.findJobFilesByPath.all(jobId, filename).map(toJobFileRecord);
     },
     async deleteJobFile(accountId, jobId, filename) {
       return Number(statements.deleteJobFile.run(accountId, jobId, filename).changes) > 0;
     },
     async listExpiredJobFiles(now, limit) {
-      return statements.expiredJobFiles.all(now, limit).map(toJobFile);
+      return statements.expiredJobFiles.all(now, limit).map(toJobFileRecord);
     },
     async ensureSigningKey(candidate: SigningKeyRecord) {
       statements.insertSigningKey.run(candidate.id, candidate.secret, candidate.createdAt);
       const row = statements.findSigningKey.get(candidate.id);
       if (!row) throw new Error("signing key was not stored");
-      return { id: text(row.id), secret: text(row.secret), createdAt: Number(row.created_at) };
+      return { id: readText(row.id), secret: readText(row.secret), createdAt: Number(row.created_at) };
     },
   };
 }

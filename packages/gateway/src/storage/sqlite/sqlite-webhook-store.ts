@@ -1,87 +1,32 @@
 import { randomBytes } from "node:crypto";
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type {
-  EventRecord,
-  WebhookAttemptRecord,
-  WebhookDeliveryRecord,
-  WebhookDeliveryStatus,
-  WebhookEndpointRecord,
-  WebhookSecretRecord,
-  WebhookStore,
-} from "../storage.ts";
-
-type Row = Record<string, SQLInputValue>;
-
-const text = (value: SQLInputValue | undefined): string => (typeof value === "string" ? value : "");
-const nullableText = (value: SQLInputValue | undefined): string | null =>
-  typeof value === "string" ? value : null;
-const nullableNumber = (value: SQLInputValue | undefined): number | null =>
-  value === null || value === undefined ? null : Number(value);
+import type { DatabaseSync } from "node:sqlite";
+import type { EventRecord, WebhookDeliveryRecord, WebhookEndpointRecord, WebhookStore } from "../storage.ts";
+import { readNullableText, readText, type StoredRow } from "../stored-row.ts";
+import { toWebhookAttemptRecord, toWebhookDeliveryRecord, toWebhookSecretRecord } from "../webhook-row.ts";
+import { inSqliteTransaction } from "./in-sqlite-transaction.ts";
 
 // The same shape PostgreSQL mints (a random UUID's 32 hex digits).
 function generateDeliveryId(): string {
   return `whd_${randomBytes(16).toString("hex")}`;
 }
 
-function toEndpoint(row: Row): WebhookEndpointRecord {
+function toEndpoint(row: StoredRow): WebhookEndpointRecord {
   return {
-    id: text(row.id),
-    accountId: text(row.account_id),
-    url: text(row.url),
-    events: JSON.parse(text(row.events)) as string[],
-    description: nullableText(row.description),
+    id: readText(row.id),
+    accountId: readText(row.account_id),
+    url: readText(row.url),
+    events: JSON.parse(readText(row.events)) as string[],
+    description: readNullableText(row.description),
     createdAt: Number(row.created_at),
   };
 }
 
-function toDelivery(row: Row): WebhookDeliveryRecord {
+function toEvent(row: StoredRow): EventRecord {
   return {
-    id: text(row.id),
-    accountId: text(row.account_id),
-    eventId: text(row.event_id),
-    eventType: text(row.event_type),
-    endpointId: nullableText(row.endpoint_id),
-    url: text(row.url),
-    status: text(row.status) as WebhookDeliveryStatus,
-    attempts: Number(row.attempts),
-    nextAttemptAt: nullableNumber(row.next_attempt_at),
-    lastAttemptAt: nullableNumber(row.last_attempt_at),
-    lastStatusCode: nullableNumber(row.last_status_code),
-    lastError: nullableText(row.last_error),
-    createdAt: Number(row.created_at),
-    completedAt: nullableNumber(row.completed_at),
-    redeliveryOf: nullableText(row.redelivery_of),
-  };
-}
-
-function toAttempt(row: Row): WebhookAttemptRecord {
-  return {
-    deliveryId: text(row.delivery_id),
-    attempt: Number(row.attempt),
-    attemptedAt: Number(row.attempted_at),
-    statusCode: nullableNumber(row.status_code),
-    error: nullableText(row.error),
-    durationMs: Number(row.duration_ms),
-  };
-}
-
-function toSecret(row: Row): WebhookSecretRecord {
-  return {
-    accountId: text(row.account_id),
-    secret: text(row.secret),
-    previousSecret: nullableText(row.previous_secret),
-    previousSecretExpiresAt: nullableNumber(row.previous_secret_expires_at),
-    createdAt: Number(row.created_at),
-    rotatedAt: nullableNumber(row.rotated_at),
-  };
-}
-
-function toEvent(row: Row): EventRecord {
-  return {
-    id: text(row.id),
-    accountId: text(row.account_id),
-    type: text(row.type),
-    data: JSON.parse(text(row.data)) as unknown,
+    id: readText(row.id),
+    accountId: readText(row.account_id),
+    type: readText(row.type),
+    data: JSON.parse(readText(row.data)) as unknown,
     createdAt: Number(row.created_at),
   };
 }
@@ -158,21 +103,6 @@ export function createSqliteWebhookStore(database: DatabaseSync): WebhookStore {
     ),
   };
 
-  // Inside a caller's open transaction the work simply joins it: the outbox rows then commit or roll
-  // back with the caller's state change.
-  function inTransaction<T>(work: () => T): T {
-    if (database.isTransaction) return work();
-    database.exec("BEGIN");
-    try {
-      const result = work();
-      database.exec("COMMIT");
-      return result;
-    } catch (error) {
-      database.exec("ROLLBACK");
-      throw error;
-    }
-  }
-
   function insertDelivery(
     delivery: Pick<
       WebhookDeliveryRecord,
@@ -191,12 +121,12 @@ export function createSqliteWebhookStore(database: DatabaseSync): WebhookStore {
       delivery.redeliveryOf,
     );
     if (!row) throw new Error("inserting a webhook delivery returned no row");
-    return toDelivery(row);
+    return toWebhookDeliveryRecord(row);
   }
 
   return {
     async recordEvent(event, extraUrls = []) {
-      return inTransaction(() => {
+      return inSqliteTransaction(database, () => {
         statements.insertEvent.run(
           event.id,
           event.accountId,
@@ -207,7 +137,7 @@ export function createSqliteWebhookStore(database: DatabaseSync): WebhookStore {
         const targets = [
           ...statements.subscribedEndpoints
             .all(event.accountId, event.type)
-            .map((row) => ({ endpointId: text(row.id), url: text(row.url) })),
+            .map((row) => ({ endpointId: readText(row.id), url: readText(row.url) })),
           ...extraUrls.map((url) => ({ endpointId: null, url })),
         ];
         return targets.map((target) =>
@@ -242,16 +172,16 @@ export function createSqliteWebhookStore(database: DatabaseSync): WebhookStore {
       return row ? toEndpoint(row) : undefined;
     },
     async deleteEndpoint(accountId, id, now) {
-      return inTransaction(() => {
+      return inSqliteTransaction(database, () => {
         const deleted = Number(statements.deleteEndpoint.run(accountId, id).changes) > 0;
         if (deleted) statements.cancelEndpointDeliveries.run(now, id);
         return deleted;
       });
     },
     async claimDueDeliveries({ now, limit, leaseOwner, leaseUntil }) {
-      const claimed = inTransaction(() =>
+      const claimed = inSqliteTransaction(database, () =>
         statements.claim.all(leaseOwner, leaseUntil, now, now, limit).flatMap((row) => {
-          const delivery = toDelivery(row);
+          const delivery = toWebhookDeliveryRecord(row);
           const event = statements.findEvent.get(delivery.eventId);
           return event ? [{ delivery, event: toEvent(event) }] : [];
         }),
@@ -264,7 +194,7 @@ export function createSqliteWebhookStore(database: DatabaseSync): WebhookStore {
       );
     },
     async completeAttempt(attempt, leaseOwner, outcome) {
-      return inTransaction(() => {
+      return inSqliteTransaction(database, () => {
         statements.insertAttempt.run(
           attempt.deliveryId,
           attempt.attempt,
@@ -296,11 +226,11 @@ export function createSqliteWebhookStore(database: DatabaseSync): WebhookStore {
       const status = query.status ?? null;
       return statements.listDeliveries
         .all(accountId, endpointId, endpointId, eventId, eventId, status, status, query.limit)
-        .map(toDelivery);
+        .map(toWebhookDeliveryRecord);
     },
     async findDelivery(accountId, id) {
       const row = statements.findDelivery.get(accountId, id);
-      return row ? toDelivery(row) : undefined;
+      return row ? toWebhookDeliveryRecord(row) : undefined;
     },
     async listAttempts(deliveryIds) {
       if (deliveryIds.length === 0) return [];
@@ -310,13 +240,13 @@ export function createSqliteWebhookStore(database: DatabaseSync): WebhookStore {
            ORDER BY delivery_id, attempt`,
         )
         .all(JSON.stringify(deliveryIds));
-      return rows.map(toAttempt);
+      return rows.map(toWebhookAttemptRecord);
     },
     async redeliver(accountId, id, now) {
-      return inTransaction(() => {
+      return inSqliteTransaction(database, () => {
         const row = statements.findDelivery.get(accountId, id);
         if (!row) return undefined;
-        const original = toDelivery(row);
+        const original = toWebhookDeliveryRecord(row);
         return insertDelivery({
           ...original,
           id: generateDeliveryId(),
@@ -327,13 +257,13 @@ export function createSqliteWebhookStore(database: DatabaseSync): WebhookStore {
     },
     async findSecret(accountId) {
       const row = statements.findSecret.get(accountId);
-      return row ? toSecret(row) : undefined;
+      return row ? toWebhookSecretRecord(row) : undefined;
     },
     async ensureSecret(accountId, candidate, now) {
       statements.insertSecret.run(accountId, candidate, now);
       const row = statements.findSecret.get(accountId);
       if (!row) throw new Error("the webhook secret vanished right after it was stored");
-      return toSecret(row);
+      return toWebhookSecretRecord(row);
     },
     async rotateSecret(accountId, secret, now, previousValidUntil) {
       const row = statements.rotateSecret.get(
@@ -345,7 +275,7 @@ export function createSqliteWebhookStore(database: DatabaseSync): WebhookStore {
         previousValidUntil,
       );
       if (!row) throw new Error("rotating the webhook secret returned no row");
-      return toSecret(row);
+      return toWebhookSecretRecord(row);
     },
   };
 }
