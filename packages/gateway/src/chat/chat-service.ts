@@ -34,7 +34,8 @@ import { estimatePromptTokens } from "./estimate-tokens.ts";
 import { patchModelAndCost } from "../json/patch-model-and-cost.ts";
 import { prepareChatRequest } from "./prepare-chat-request.ts";
 import { readUpstreamFailure } from "./read-upstream-failure.ts";
-import type { RequestContext } from "./request-context.ts";
+import { readUpstreamJson } from "./read-upstream-json.ts";
+import { clientClosedStatus, type RequestContext } from "./request-context.ts";
 import type { StreamSink } from "./stream-sink.ts";
 import type { Admission, SpendGuard } from "../accounts/spend-guard.ts";
 import { estimateWorstCaseChatCost } from "../usage/estimate-worst-case-cost.ts";
@@ -101,8 +102,23 @@ interface Trace {
   cacheHit: CachedCompletion | undefined;
 }
 
-/** Client disconnects are logged with nginx's 499 ("client closed request"). */
-const clientClosedStatus = 499;
+/** The gateway's last chunk of a stream: no choices, the usage with its cost. */
+function encodeUsageFrame(
+  id: string,
+  created: number,
+  model: string,
+  tokens: TokenUsage,
+  costNanodollars: number,
+): string {
+  const usage = toOpenAiUsage(tokens, toUsd(costNanodollars));
+  return encodeSseData(
+    JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage }),
+  );
+}
+
+function emptyTrace(): Trace {
+  return { plan: undefined, auto: undefined, attempts: [], served: undefined, cacheHit: undefined };
+}
 
 function warningHeader(model: string, dropped: readonly string[]): Record<string, string> {
   return dropped.length > 0
@@ -134,7 +150,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
   function planChat(
     context: RequestContext,
     request: ChatCompletionRequest,
-  ): { plan: RoutePlan; auto: AutoRouteDecision | undefined } {
+  ): { plan: RoutePlan; auto: AutoRouteDecision | undefined; asked: string | undefined } {
     const intent = readChatIntent(request);
     const isAllowed = createModelAllowance(context.profile);
     let models = intent.models;
@@ -163,7 +179,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
       requiredCapabilities: intent.requiredCapabilities,
       isAllowed,
     });
-    return { plan, auto };
+    return { plan, auto, asked: auto?.selected.id ?? intent.models?.[0] };
   }
 
   /**
@@ -173,13 +189,11 @@ export function createChatService(options: ChatServiceOptions): ChatService {
   async function admit(
     context: RequestContext,
     request: ChatCompletionRequest,
-    plan: RoutePlan,
-    auto: AutoRouteDecision | undefined,
+    { plan, auto, asked }: ReturnType<typeof planChat>,
   ): Promise<Admission | undefined> {
     if (!spendGuard || !context.profile) return undefined;
-    const first = plan.candidates[0];
-    const asked = auto?.selected.id ?? readChatIntent(request).models?.[0] ?? first?.model.id ?? "";
-    const primary = catalog.find(asked)?.id ?? asked;
+    const model = asked ?? plan.candidates[0]?.model.id ?? "";
+    const primary = catalog.find(model)?.id ?? model;
     // Computed only when a cap applies: the spend guard calls it, most requests never do.
     const worstCase = (): number => {
       let highest = 0;
@@ -314,7 +328,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
   }
 
   function hitTrace(hit: CachedCompletion): Trace {
-    return { plan: undefined, auto: undefined, attempts: [], served: undefined, cacheHit: hit };
+    return { ...emptyTrace(), cacheHit: hit };
   }
 
   async function complete(
@@ -322,13 +336,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     request: ChatCompletionRequest,
     signal: AbortSignal,
   ): Promise<ChatReply> {
-    const trace: Trace = {
-      plan: undefined,
-      auto: undefined,
-      attempts: [],
-      served: undefined,
-      cacheHit: undefined,
-    };
+    const trace = emptyTrace();
     let admission: Admission | undefined;
     try {
       const cacheKey = cacheKeyFor(context, request);
@@ -337,7 +345,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         const charged = await admitHit(context, hit);
         admission = charged.admission;
         const completion: ChatCompletion = {
-          ...structuredClone(hit.completion),
+          ...hit.completion,
           usage: toOpenAiUsage(hit.usage, toUsd(charged.costNanodollars)),
         };
         recordUsage(
@@ -356,10 +364,11 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         return { completion, payload: undefined, headers: hitHeaders(hit, charged.costNanodollars) };
       }
 
-      const { plan, auto } = planChat(context, request);
+      const planned = planChat(context, request);
+      const { plan, auto } = planned;
       trace.plan = plan;
       trace.auto = auto;
-      admission = await admit(context, request, plan, auto);
+      admission = await admit(context, request, planned);
       const outcome = await runAttempts(router, plan, signal, async (candidate) => {
         const started = performance.now();
         const { request: prepared, dropped } = prepareChatRequest(request, candidate.model);
@@ -376,16 +385,9 @@ export function createChatService(options: ChatServiceOptions): ChatService {
           if (response.statusCode < 200 || response.statusCode >= 300) {
             throw await readUpstreamFailure(adapter, response);
           }
-          let body: unknown;
-          try {
-            raw = Buffer.from(await response.body.arrayBuffer());
-            body = JSON.parse(raw.toString("utf8"));
-          } catch (error) {
-            if (signal.aborted) throw error;
-            throw error instanceof SyntaxError
-              ? adapter.toUpstreamError(502, "malformed JSON body", response.headers)
-              : toTransportError(adapter.id, error);
-          }
+          const read = await readUpstreamJson(adapter, response, signal);
+          raw = read.raw;
+          const body = read.body;
           try {
             result = adapter.fromChatResponse(body, target, prepared);
           } catch (error) {
@@ -462,15 +464,14 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     sink.open(hitHeaders(hit, costNanodollars));
     let frames = "";
     for (const chunk of toReplayChunks(hit.completion)) frames += encodeSseData(chunk);
-    const usageChunk = {
-      id: hit.completion.id,
-      object: "chat.completion.chunk",
-      created: hit.completion.created,
-      model: hit.model,
-      choices: [],
-      usage: toOpenAiUsage(hit.usage, toUsd(costNanodollars)),
-    };
-    frames += encodeSseData(JSON.stringify(usageChunk)) + sseDone;
+    frames += encodeUsageFrame(
+      hit.completion.id,
+      hit.completion.created,
+      hit.model,
+      hit.usage,
+      costNanodollars,
+    );
+    frames += sseDone;
     if (!sink.write(frames) && !signal.aborted) await sink.drain();
     sink.end();
     recordUsage(
@@ -494,13 +495,7 @@ export function createChatService(options: ChatServiceOptions): ChatService {
     sink: StreamSink,
     signal: AbortSignal,
   ): Promise<void> {
-    const trace: Trace = {
-      plan: undefined,
-      auto: undefined,
-      attempts: [],
-      served: undefined,
-      cacheHit: undefined,
-    };
+    const trace = emptyTrace();
     let admission: Admission | undefined;
     let opened = false;
     // The attempt in progress: what it has sent so far (reset for each attempt).
@@ -532,10 +527,11 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         await replayHit(context, request, hit, sink, signal);
         return;
       }
-      const { plan, auto } = planChat(context, request);
+      const planned = planChat(context, request);
+      const { plan, auto } = planned;
       trace.plan = plan;
       trace.auto = auto;
-      admission = await admit(context, request, plan, auto);
+      admission = await admit(context, request, planned);
 
       const outcome = await runAttempts(router, plan, signal, async (candidate, attemptNumber) => {
         const started = performance.now();
@@ -662,16 +658,10 @@ export function createChatService(options: ChatServiceOptions): ChatService {
         );
         return;
       }
-      const usageChunk = {
-        id: completionId,
-        object: "chat.completion.chunk",
-        created,
-        model: outcome.candidate.model.id,
-        choices: [],
-        usage: toOpenAiUsage(finalUsage, toUsd(costNanodollars)),
-      };
-      await write(encodeSseData(JSON.stringify(usageChunk)));
-      await write(sseDone);
+      await write(
+        encodeUsageFrame(completionId, created, outcome.candidate.model.id, finalUsage, costNanodollars) +
+          sseDone,
+      );
       sink.end();
       recordUsage(
         context,

@@ -1,6 +1,9 @@
 import type { AccountProfile } from "../accounts/account-directory.ts";
 import type { CacheMode } from "../cache/response-cache.ts";
 
+/** Client disconnects are logged with nginx's 499 ("client closed request"). */
+export const clientClosedStatus = 499;
+
 /** Who is asking, for limits and attribution. Built by the HTTP layer after authentication. */
 export interface RequestContext {
   requestId: string;

@@ -2,8 +2,9 @@ import { performance } from "node:perf_hooks";
 import type { EmbeddingRequest, EmbeddingResponse } from "@aigateway/protocol";
 import { GatewayError, toErrorEnvelope } from "@aigateway/protocol";
 import type { Catalog } from "../catalog/catalog.ts";
-import type { RequestContext } from "../chat/request-context.ts";
+import { clientClosedStatus, type RequestContext } from "../chat/request-context.ts";
 import { readUpstreamFailure } from "../chat/read-upstream-failure.ts";
+import { readUpstreamJson } from "../chat/read-upstream-json.ts";
 import type { ProviderRegistry } from "../routing/provider-registry.ts";
 import {
   createRouter,
@@ -19,7 +20,6 @@ import {
 } from "../routing/run-attempts.ts";
 import { createModelAllowance } from "../chat/read-chat-intent.ts";
 import type { UpstreamClient } from "../upstream/upstream-client.ts";
-import { toTransportError } from "../upstream/upstream-client.ts";
 import { patchModelAndCost } from "../json/patch-model-and-cost.ts";
 import { computeCostNanodollars } from "../usage/compute-cost.ts";
 import { formatCents, toUsd } from "../usage/format-money.ts";
@@ -127,17 +127,7 @@ export function createEmbeddingService(options: {
           if (response.statusCode < 200 || response.statusCode >= 300) {
             throw await readUpstreamFailure(adapter, response);
           }
-          let body: unknown;
-          let raw: Buffer;
-          try {
-            raw = Buffer.from(await response.body.arrayBuffer());
-            body = JSON.parse(raw.toString("utf8"));
-          } catch (error) {
-            if (signal.aborted) throw error;
-            throw error instanceof SyntaxError
-              ? adapter.toUpstreamError(502, "malformed JSON body", response.headers)
-              : toTransportError(adapter.id, error);
-          }
+          const { raw, body } = await readUpstreamJson(adapter, response, signal);
           let result;
           try {
             result = adapter.fromEmbeddingResponse(body, target, request);
@@ -181,7 +171,7 @@ export function createEmbeddingService(options: {
           request,
           served,
           attempts,
-          signal.aborted ? 499 : rendered.status,
+          signal.aborted ? clientClosedStatus : rendered.status,
           rendered.body.error.type,
           emptyTokenUsage,
           0,

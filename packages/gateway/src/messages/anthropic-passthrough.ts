@@ -3,9 +3,10 @@ import type { GatewayError } from "@aigateway/protocol";
 import { createSseDecoder, encodeSseEvent, toErrorEnvelope, UpstreamError } from "@aigateway/protocol";
 import type { ChatMessage } from "@aigateway/protocol";
 import type { Admission, SpendGuard } from "../accounts/spend-guard.ts";
-import type { RequestContext } from "../chat/request-context.ts";
+import { clientClosedStatus, type RequestContext } from "../chat/request-context.ts";
 import { readUpstreamFailure } from "../chat/read-upstream-failure.ts";
 import type { StreamSink } from "../chat/stream-sink.ts";
+import { createUnreadableResponseError } from "../providers/create-unreadable-response-error.ts";
 import type { ProviderAdapter } from "../providers/provider-adapter.ts";
 import type { AnthropicUsage } from "../providers/anthropic/anthropic-wire-types.ts";
 import { readAnthropicUsage } from "../providers/anthropic/read-anthropic-usage.ts";
@@ -23,9 +24,6 @@ import { toPassthroughRequest, type AnthropicClientHeaders } from "./to-passthro
 import { watchPassthroughStream } from "./watch-passthrough-stream.ts";
 
 export const messagesEndpoint = "/v1/messages";
-
-/** Client disconnects are logged with nginx's 499, as the chat service does. */
-const clientClosedStatus = 499;
 
 export interface PassthroughDependencies {
   upstream: UpstreamClient;
@@ -141,14 +139,6 @@ async function send(
   return response;
 }
 
-function malformed(call: PassthroughCall): UpstreamError {
-  return new UpstreamError("provider_error", {
-    provider: call.resolved.adapter.id,
-    upstreamStatus: 200,
-    message: `Provider ${call.resolved.adapter.id} returned a response the gateway could not read.`,
-  });
-}
-
 /** A non-streamed Messages call forwarded to Anthropic; the answer is the upstream's bytes. */
 export async function completePassthrough(
   dependencies: PassthroughDependencies,
@@ -161,7 +151,10 @@ export async function completePassthrough(
     try {
       usage = (JSON.parse(payload.toString("utf8")) as { usage?: AnthropicUsage }).usage;
     } catch {
-      throw malformed(call);
+      throw createUnreadableResponseError(
+        call.resolved.adapter.id,
+        payload.subarray(0, 500).toString("utf8"),
+      );
     }
     const costNanodollars = record(dependencies, call, {
       status: 200,
@@ -204,8 +197,8 @@ export async function streamPassthrough(
   let opened = false;
   let timeToFirstTokenMs: number | null = null;
   const usageSoFar = (): TokenUsage => (watcher.usage ? readAnthropicUsage(watcher.usage) : emptyTokenUsage);
-  const writeError = (error: GatewayError): void => {
-    const event = toMessagesErrorEvent(error.status, error.message, context.requestId);
+  const writeError = (status: number, message: string): void => {
+    const event = toMessagesErrorEvent(status, message, context.requestId);
     sink.write(encodeSseEvent(event.event, JSON.stringify(event.data)));
   };
 
@@ -250,7 +243,7 @@ export async function streamPassthrough(
         message: `Provider ${call.resolved.adapter.id} ended the stream before it was complete.`,
       });
     }
-    if (failure) writeError(failure);
+    if (failure) writeError(failure.status, failure.message);
     sink.end();
     record(dependencies, call, {
       status: failure ? failure.status : 200,
@@ -272,8 +265,7 @@ export async function streamPassthrough(
     recordFailure(dependencies, call, error, usageSoFar());
     if (!opened) throw error;
     const rendered = toErrorEnvelope(error);
-    const event = toMessagesErrorEvent(rendered.status, rendered.body.error.message, context.requestId);
-    sink.write(encodeSseEvent(event.event, JSON.stringify(event.data)));
+    writeError(rendered.status, rendered.body.error.message);
     sink.end();
   }
 }

@@ -17,7 +17,6 @@ import {
   countTokensPassthrough,
   messagesEndpoint,
   streamPassthrough,
-  type PassthroughCall,
 } from "./anthropic-passthrough.ts";
 import { createMessagesStreamSink } from "./create-messages-stream-sink.ts";
 import { toAnthropicMessage } from "./to-anthropic-message.ts";
@@ -98,25 +97,18 @@ export function createMessagesService(options: MessagesServiceOptions): Messages
 
   const forChat = (context: RequestContext): RequestContext => ({ ...context, endpoint: messagesEndpoint });
 
-  function toPassthroughCall(
-    context: RequestContext,
-    body: MessagesRequest,
-    client: AnthropicClientHeaders,
-    resolved: AnthropicRoute,
-    signal: AbortSignal,
-  ): PassthroughCall {
-    return { context, resolved, body, client, signal };
-  }
-
   return {
     async create(context, body, client, signal) {
       const slug = toSlug(body);
       const anthropic = findAnthropicRoute(slug);
       if (anthropic) {
-        const reply = await completePassthrough(
-          passthrough,
-          toPassthroughCall(context, body, client, anthropic, signal),
-        );
+        const reply = await completePassthrough(passthrough, {
+          context,
+          resolved: anthropic,
+          body,
+          client,
+          signal,
+        });
         return { body: reply.payload, headers: reply.headers };
       }
       const { request, warnings } = toChatRequest({ ...body, stream: false }, slug);
@@ -131,11 +123,7 @@ export function createMessagesService(options: MessagesServiceOptions): Messages
       const slug = toSlug(body);
       const anthropic = findAnthropicRoute(slug);
       if (anthropic) {
-        await streamPassthrough(
-          passthrough,
-          toPassthroughCall(context, body, client, anthropic, signal),
-          sink,
-        );
+        await streamPassthrough(passthrough, { context, resolved: anthropic, body, client, signal }, sink);
         return;
       }
       const { request, warnings } = toChatRequest({ ...body, stream: true }, slug);
@@ -154,10 +142,13 @@ export function createMessagesService(options: MessagesServiceOptions): Messages
       const slug = toSlug(body);
       const anthropic = findAnthropicRoute(slug);
       if (anthropic) {
-        const payload = await countTokensPassthrough(
-          passthrough,
-          toPassthroughCall(context, body, client, anthropic, signal),
-        );
+        const payload = await countTokensPassthrough(passthrough, {
+          context,
+          resolved: anthropic,
+          body,
+          client,
+          signal,
+        });
         return { body: payload, headers: { "x-aig-token-count": "exact" } };
       }
       // An estimate needs no provider, but an unknown model is still the 404 (with suggestions) it is

@@ -66,9 +66,11 @@ export function assessComplexity(request: ChatCompletionRequest): ComplexityRead
   let characters = 0;
   let images = 0;
   let lastUserText = "";
+  let hasCode = false;
   for (const message of messages) {
     const text = collectText(message.content);
     characters += text.length;
+    hasCode ||= text.includes("```");
     images += countImages(message.content);
     if (message.role === "user") lastUserText = text;
   }
@@ -78,8 +80,7 @@ export function assessComplexity(request: ChatCompletionRequest): ComplexityRead
   if (Array.isArray(request.tools) && request.tools.length > 0) add(1, "tools");
   if (request.response_format?.type === "json_schema") add(1, "json schema");
   if (images > 0) add(1, "images");
-  const allText = messages.map((message) => collectText(message.content)).join("\n");
-  if (allText.includes("```")) add(1, "code");
+  if (hasCode) add(1, "code");
   const effort = request.reasoning_effort;
   if (effort === "medium") add(1, "reasoning effort");
   else if (effort === "high" || effort === "xhigh" || effort === "max") add(2, "high reasoning effort");

@@ -126,8 +126,14 @@ export function createRouter(options: RouterOptions): Router {
   const health = createRouteHealth(clock.now);
   const breakers = createCircuitBreakers(clock.now, { ...defaultBreakerSettings, ...options.breaker });
 
-  /** Routes with a configured provider (or built in), in catalog order. */
-  function usableRoutes(model: CatalogModel): RouteCandidate[] {
+  // The catalog and the provider registry are fixed for the router's life: each model's candidates are
+  // built once, not on every plan (the Auto Router prices every catalog model per request).
+  const usableByModel = new Map<CatalogModel, readonly RouteCandidate[]>();
+
+  /** Routes with a configured provider (or built in), in catalog order. Shared: never mutate. */
+  function usableRoutes(model: CatalogModel): readonly RouteCandidate[] {
+    const known = usableByModel.get(model);
+    if (known) return known;
     const usable: RouteCandidate[] = [];
     for (const route of model.routes) {
       const key = toRouteKey(model.id, route.provider);
@@ -138,10 +144,14 @@ export function createRouter(options: RouterOptions): Router {
       const adapter = providers.find(route.provider);
       if (adapter) usable.push({ model, route, adapter, key });
     }
+    usableByModel.set(model, usable);
     return usable;
   }
 
-  function filterByOptions(routes: RouteCandidate[], routing: RoutingOptions | undefined): RouteCandidate[] {
+  function filterByOptions(
+    routes: readonly RouteCandidate[],
+    routing: RoutingOptions | undefined,
+  ): readonly RouteCandidate[] {
     let kept = routes;
     const allowList = routing?.providers;
     if (allowList) kept = kept.filter((candidate) => allowList.includes(candidate.route.provider));
@@ -154,7 +164,11 @@ export function createRouter(options: RouterOptions): Router {
     return kept;
   }
 
-  function order(routes: RouteCandidate[], policy: RoutePolicy, routing: RoutingOptions | undefined) {
+  function order(
+    routes: readonly RouteCandidate[],
+    policy: RoutePolicy,
+    routing: RoutingOptions | undefined,
+  ): readonly RouteCandidate[] {
     // One usable route (the common case) has nothing to rank: skip the health snapshots.
     if (routes.length <= 1) return routes;
     const allowList = routing?.providers;

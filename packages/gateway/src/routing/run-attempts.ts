@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { GatewayError, UpstreamError } from "@aigateway/protocol";
 import type { RouteCandidate, RoutePlan, Router } from "./create-router.ts";
+import { clientClosedStatus } from "../chat/request-context.ts";
 import { computeBackoffMs, readRetryAfterMs } from "./retry-backoff.ts";
 
 /** One try of one route, as the usage row and the trace headers report it. */
@@ -156,7 +157,7 @@ export async function runAttempts<Value>(
       attempts.push({
         model: candidate.model.id,
         provider: candidate.route.provider,
-        status: aborted ? 499 : (gatewayError?.status ?? 500),
+        status: aborted ? clientClosedStatus : (gatewayError?.status ?? 500),
         error_type: aborted ? "client_closed" : (gatewayError?.type ?? "internal_error"),
         latency_ms: Math.round(performance.now() - started),
       });
