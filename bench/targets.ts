@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PostgresTestSchemas } from "../packages/gateway/test/storage/postgres-test-schemas.ts";
 import type { LoadRequest } from "./load.ts";
 import { installPortkey } from "./portkey.ts";
 import {
@@ -132,25 +133,6 @@ interface GatewayVariant {
   env?: Record<string, string>;
 }
 
-/** A fresh schema per run, so the bench never touches other data in the database. */
-async function createBenchSchema(databaseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { default: pg } = await import("pg");
-  const schema = `aig_bench_${Date.now().toString(36)}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await run(`CREATE SCHEMA ${schema}`);
-  const url = new URL(databaseUrl);
-  url.searchParams.set("options", `-c search_path=${schema}`);
-  return { url: url.toString(), drop: () => run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`) };
-}
-
 /** A sub-account with a cap, a default tag, a per-tag budget and an allow-list: every money check runs. */
 async function createMoneyKey(baseUrl: string): Promise<string> {
   const call = async (path: string, body: unknown) => {
@@ -188,7 +170,9 @@ async function startGatewayVariant(options: TargetOptions, variant: GatewayVaria
   if (variant.scaled && (!databaseUrl || !redisUrl)) {
     throw new Error(`${variant.name} needs DATABASE_URL and REDIS_URL`);
   }
-  const schema = variant.scaled && databaseUrl ? await createBenchSchema(databaseUrl) : undefined;
+  // A fresh schema per run, so the bench never touches other data in the database.
+  const schemas = variant.scaled && databaseUrl ? new PostgresTestSchemas(databaseUrl) : undefined;
+  const schemaUrl = await schemas?.create();
   const port = await freePort();
   // A fresh data directory (and cwd, so no aigateway.config.json is picked up) per run.
   const dataDirectory = mkdtempSync(join(tmpdir(), "aig-bench-data-"));
@@ -211,7 +195,7 @@ async function startGatewayVariant(options: TargetOptions, variant: GatewayVaria
         ANTHROPIC_BASE_URL: options.upstreamBaseUrl,
         // The load is far above any real tier: lift every tier's RPM so limits are counted, not hit.
         AIG_TIER_RPM: "enterprise=1000000000",
-        DATABASE_URL: schema?.url ?? "",
+        DATABASE_URL: schemaUrl ?? "",
         REDIS_URL: variant.scaled ? (redisUrl ?? "") : "",
         AIG_REDIS_KEY_PREFIX: `aig-bench-${port}:`,
         ...variant.env,
@@ -220,7 +204,7 @@ async function startGatewayVariant(options: TargetOptions, variant: GatewayVaria
   );
   const cleanUp = async () => {
     rmSync(dataDirectory, { recursive: true, force: true });
-    await schema?.drop();
+    await schemas?.dropAll();
   };
   let key = benchAdminKey;
   try {

@@ -3,14 +3,10 @@
 // on what the client got and on what the gateway sent upstream.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import OpenAI from "openai";
 import {
   replyWithCassette,
   replyWithJsonFixture,
-  startFakeUpstream,
   type FakeReply,
   type FakeUpstream,
 } from "./support/fake-upstream.ts";
@@ -21,7 +17,9 @@ import {
   readFixtureText,
   readJsonFixture,
 } from "./support/fixtures.ts";
-import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
+import { readStreamUntilFailure } from "./support/read-stream-until-failure.ts";
+import { startGatewayWithFakeUpstream } from "./support/start-gateway-with-fake-upstream.ts";
+import type { TestGateway } from "./support/start-test-gateway.ts";
 import { waitFor } from "./support/wait-for.ts";
 
 const dir = "anthropic/";
@@ -87,32 +85,21 @@ describe("Anthropic Messages upstream through the openai SDK", { skip: fixturesM
   let upstream: FakeUpstream;
   const lastSent = (): Record<string, unknown> => upstream.requests.at(-1)?.body ?? {};
 
+  let close: () => Promise<void>;
   before(async () => {
-    upstream = await startFakeUpstream(() => ({ status: 500, body: "{}" }));
-    const configDirectory = mkdtempSync(join(tmpdir(), "aig-anthropic-"));
-    const configPath = join(configDirectory, "aigateway.config.json");
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        models: [
-          testModel(sonnet, "claude-sonnet-4-5"),
-          testModel(haiku, "claude-haiku-4-5"),
-          testModel(sonnet4, "claude-sonnet-4-0"),
-        ],
-      }),
-    );
-    gateway = await startTestGateway({
+    const models = [
+      testModel(sonnet, "claude-sonnet-4-5"),
+      testModel(haiku, "claude-haiku-4-5"),
+      testModel(sonnet4, "claude-sonnet-4-0"),
+    ];
+    ({ gateway, upstream, close } = await startGatewayWithFakeUpstream(models, (baseUrl) => ({
       ANTHROPIC_API_KEY: "test-anthropic-key",
       // The API root, as the Anthropic SDK takes it: the adapter adds /v1/messages.
-      ANTHROPIC_BASE_URL: upstream.baseUrl.replace(/\/v1$/, ""),
+      ANTHROPIC_BASE_URL: baseUrl.replace(/\/v1$/, ""),
       ANTHROPIC_BETA: "prompt-caching-2024-07-31",
-      AIG_CONFIG: configPath,
-    });
+    })));
   });
-  after(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
+  after(() => close());
 
   it("[text] answers with the recorded message, usage, cost, and sends Anthropic's headers", async () => {
     upstream.setHandler(() => replyWithJsonFixture(`${dir}messages-text.json`));
@@ -671,10 +658,7 @@ describe("Anthropic Messages upstream through the openai SDK", { skip: fixturesM
       messages: [{ role: "user", content: "Hello" }],
       stream: true,
     });
-    let text = "";
-    const error = await (async () => {
-      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
-    })().catch((caught: unknown) => caught);
+    const { text, error } = await readStreamUntilFailure(stream);
     assert.equal(text, "Hello! I");
     assert.ok(error instanceof OpenAI.APIError);
     assert.match(error.message, /overloaded/i);

@@ -4,18 +4,12 @@
 // replayed: the gateway serves Chat Completions only.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import OpenAI from "openai";
-import {
-  replyWithCassette,
-  startFakeUpstream,
-  type FakeReply,
-  type FakeUpstream,
-} from "./support/fake-upstream.ts";
+import { replyWithCassette, type FakeReply, type FakeUpstream } from "./support/fake-upstream.ts";
 import { fixturesMissing, readCassette } from "./support/fixtures.ts";
-import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
+import { readStreamUntilFailure } from "./support/read-stream-until-failure.ts";
+import { startGatewayWithFakeUpstream } from "./support/start-gateway-with-fake-upstream.ts";
+import type { TestGateway } from "./support/start-test-gateway.ts";
 
 const chatModel = "compat/azure-gpt";
 const embedModel = "compat/azure-embedding";
@@ -25,37 +19,32 @@ const price = {
   price_as_of: "2026-11-24",
 };
 
-function writeTestCatalog(): string {
-  const path = join(mkdtempSync(join(tmpdir(), "aig-azure-")), "aigateway.config.json");
-  const models = [
-    {
-      id: chatModel,
-      name: "GPT on Azure (compat test)",
-      lab: "openai",
-      modality: "text",
-      context_window: 400000,
-      max_output_tokens: 128000,
-      capabilities: ["tools", "vision", "json", "streaming", "reasoning"],
-      released: "2025-08-07",
-      routes: [
-        { provider: "azure", upstream_id: deployment, pricing: { input: "0.05", output: "0.40" }, ...price },
-      ],
-    },
-    {
-      id: embedModel,
-      name: "Embeddings on Azure (compat test)",
-      lab: "openai",
-      modality: "embedding",
-      context_window: 8191,
-      max_output_tokens: 0,
-      capabilities: [],
-      released: "2024-01-25",
-      routes: [{ provider: "azure", upstream_id: "test-deployment", pricing: { input: "0.02" }, ...price }],
-    },
-  ];
-  writeFileSync(path, JSON.stringify({ models }));
-  return path;
-}
+const testModels = [
+  {
+    id: chatModel,
+    name: "GPT on Azure (compat test)",
+    lab: "openai",
+    modality: "text",
+    context_window: 400000,
+    max_output_tokens: 128000,
+    capabilities: ["tools", "vision", "json", "streaming", "reasoning"],
+    released: "2025-08-07",
+    routes: [
+      { provider: "azure", upstream_id: deployment, pricing: { input: "0.05", output: "0.40" }, ...price },
+    ],
+  },
+  {
+    id: embedModel,
+    name: "Embeddings on Azure (compat test)",
+    lab: "openai",
+    modality: "embedding",
+    context_window: 8191,
+    max_output_tokens: 0,
+    capabilities: [],
+    released: "2024-01-25",
+    routes: [{ provider: "azure", upstream_id: "test-deployment", pricing: { input: "0.02" }, ...price }],
+  },
+];
 
 const streamCassette = "azure/chat-stream-content-filter.cassette.yaml";
 const chatCassette = "azure/chat-reasoning-content-filter-and-404.cassette.yaml";
@@ -71,19 +60,15 @@ describe("Azure OpenAI adapter", { skip: fixturesMissing }, () => {
   let upstream: FakeUpstream;
   const joke = [{ role: "user" as const, content: "Tell me a joke about opentelemetry" }];
 
+  let close: () => Promise<void>;
   before(async () => {
-    upstream = await startFakeUpstream(() => ({ status: 500, body: "{}" }));
-    gateway = await startTestGateway({
+    ({ gateway, upstream, close } = await startGatewayWithFakeUpstream(testModels, (baseUrl) => ({
       AZURE_OPENAI_API_KEY: "test-azure-key",
       // Operators may paste the URL with /openai; the adapter accepts both.
-      AZURE_OPENAI_BASE_URL: `${upstream.baseUrl.replace(/\/v1$/, "")}/openai`,
-      AIG_CONFIG: writeTestCatalog(),
-    });
+      AZURE_OPENAI_BASE_URL: `${baseUrl.replace(/\/v1$/, "")}/openai`,
+    })));
   });
-  after(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
+  after(() => close());
 
   it("[text] calls the deployment URL with api-key and api-version and keeps Azure's filter results", async () => {
     upstream.setHandler(() => replyWithCassette(chatCassette, 0));
@@ -261,14 +246,8 @@ describe("Azure OpenAI adapter", { skip: fixturesMissing }, () => {
         messages: joke,
         stream: true,
       });
-      let text = "";
-      await assert.rejects(
-        (async () => {
-          for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
-        })(),
-        (error: unknown) => error instanceof Error && pattern.test(error.message),
-        name,
-      );
+      const { text, error } = await readStreamUntilFailure(stream, name);
+      assert.ok(error instanceof Error && pattern.test(error.message), name);
       assert.equal(text, "Why did", name);
     }
   });

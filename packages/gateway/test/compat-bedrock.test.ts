@@ -2,9 +2,6 @@
 // with a fake upstream replaying the recorded Bedrock traffic (JSON bodies and binary event streams).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import OpenAI from "openai";
@@ -12,13 +9,14 @@ import { signAwsRequest } from "../src/providers/bedrock/sign-aws-request.ts";
 import {
   replyWithCassette,
   replyWithJsonFixture,
-  startFakeUpstream,
   type FakeReply,
   type FakeUpstream,
   type RecordedRequest,
 } from "./support/fake-upstream.ts";
 import { fixturesMissing, readCassette, readChunkLines } from "./support/fixtures.ts";
-import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
+import { readStreamUntilFailure } from "./support/read-stream-until-failure.ts";
+import { startGatewayWithFakeUpstream } from "./support/start-gateway-with-fake-upstream.ts";
+import type { TestGateway } from "./support/start-test-gateway.ts";
 
 const models = {
   nova: { slug: "aigtest/bedrock-nova-micro", upstream: "us.amazon.nova-micro-v1:0" },
@@ -31,31 +29,25 @@ const models = {
   invalid: { slug: "aigtest/bedrock-invalid", upstream: "us.does-not-exist-model-v1:0" },
 };
 
-function writeTestConfig(): string {
-  const directory = mkdtempSync(join(tmpdir(), "aig-bedrock-"));
-  const path = join(directory, "aigateway.config.json");
-  const entries = Object.values(models).map((model) => ({
-    id: model.slug,
-    name: model.slug,
-    lab: "aigtest",
-    modality: "text",
-    context_window: 200000,
-    max_output_tokens: 64000,
-    capabilities: ["tools", "vision", "json", "streaming", "reasoning"],
-    released: "2025-01-01",
-    routes: [
-      {
-        provider: "bedrock",
-        upstream_id: model.upstream,
-        pricing: { input: "3.00", output: "15.00" },
-        price_source: "https://aws.amazon.com/bedrock/pricing/",
-        price_as_of: "2026-11-24",
-      },
-    ],
-  }));
-  writeFileSync(path, JSON.stringify({ models: entries }));
-  return path;
-}
+const testModels = Object.values(models).map((model) => ({
+  id: model.slug,
+  name: model.slug,
+  lab: "aigtest",
+  modality: "text",
+  context_window: 200000,
+  max_output_tokens: 64000,
+  capabilities: ["tools", "vision", "json", "streaming", "reasoning"],
+  released: "2025-01-01",
+  routes: [
+    {
+      provider: "bedrock",
+      upstream_id: model.upstream,
+      pricing: { input: "3.00", output: "15.00" },
+      price_source: "https://aws.amazon.com/bedrock/pricing/",
+      price_as_of: "2026-11-24",
+    },
+  ],
+}));
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 const stringHeader = (value: string) => ({ type: "string" as const, value });
@@ -122,21 +114,17 @@ describe("AWS Bedrock Converse through the openai SDK", { skip: fixturesMissing 
     return request;
   };
 
+  let close: () => Promise<void>;
   before(async () => {
-    upstream = await startFakeUpstream(() => ({ status: 500, body: "{}" }));
-    gateway = await startTestGateway({
-      AIG_CONFIG: writeTestConfig(),
-      BEDROCK_BASE_URL: upstream.baseUrl,
+    ({ gateway, upstream, close } = await startGatewayWithFakeUpstream(testModels, (baseUrl) => ({
+      BEDROCK_BASE_URL: baseUrl,
       AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
       AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
       AWS_SESSION_TOKEN: "test-session-token",
       AWS_REGION: "eu-central-1",
-    });
+    })));
   });
-  after(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
+  after(() => close());
 
   it("[text] answers with the recorded message, sends the system prompt as system blocks and signs with SigV4", async () => {
     upstream.setHandler(() => replyWithCassette("bedrock/converse.cassette.yaml"));
@@ -513,13 +501,9 @@ describe("AWS Bedrock Converse through the openai SDK", { skip: fixturesMissing 
       messages: [{ role: "user", content: "Count the r's" }],
       stream: true,
     });
-    let text = "";
-    await assert.rejects(
-      (async () => {
-        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
-      })(),
-      (error: unknown) =>
-        error instanceof OpenAI.APIError &&
+    const { text, error } = await readStreamUntilFailure(stream);
+    assert.ok(
+      error instanceof OpenAI.APIError &&
         (error as { type?: string }).type === "rate_limit_error" &&
         /Too many requests/.test(error.message),
     );

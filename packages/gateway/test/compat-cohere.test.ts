@@ -2,60 +2,53 @@
 // Cohere on port 0, read back with the official openai SDK.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import OpenAI from "openai";
 import {
   replyWithCassette,
   replyWithChunkFixture,
   replyWithJsonFixture,
-  startFakeUpstream,
   type FakeUpstream,
 } from "./support/fake-upstream.ts";
 import { fixturesMissing, readCassette, readChunkLines, readJsonFixture } from "./support/fixtures.ts";
-import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
+import { readStreamUntilFailure } from "./support/read-stream-until-failure.ts";
+import { startGatewayWithFakeUpstream } from "./support/start-gateway-with-fake-upstream.ts";
+import type { TestGateway } from "./support/start-test-gateway.ts";
 
 const chatModel = "compat/cohere-command-a";
 const embedModel = "compat/cohere-embed";
 const price = { price_source: "https://cohere.com/pricing", price_as_of: "2026-11-24" };
 
-function writeTestCatalog(): string {
-  const path = join(mkdtempSync(join(tmpdir(), "aig-cohere-")), "aigateway.config.json");
-  const models = [
-    {
-      id: chatModel,
-      name: "Command A (compat test)",
-      lab: "cohere",
-      modality: "text",
-      context_window: 256000,
-      max_output_tokens: 8000,
-      capabilities: ["tools", "vision", "json", "streaming", "reasoning"],
-      released: "2025-03-13",
-      routes: [
-        {
-          provider: "cohere",
-          upstream_id: "command-a-03-2025",
-          pricing: { input: "2.50", output: "10.00" },
-          ...price,
-        },
-      ],
-    },
-    {
-      id: embedModel,
-      name: "Embed v4 (compat test)",
-      lab: "cohere",
-      modality: "embedding",
-      context_window: 128000,
-      max_output_tokens: 0,
-      capabilities: [],
-      released: "2025-04-15",
-      routes: [{ provider: "cohere", upstream_id: "embed-v4.0", pricing: { input: "0.12" }, ...price }],
-    },
-  ];
-  writeFileSync(path, JSON.stringify({ models }));
-  return path;
-}
+const testModels = [
+  {
+    id: chatModel,
+    name: "Command A (compat test)",
+    lab: "cohere",
+    modality: "text",
+    context_window: 256000,
+    max_output_tokens: 8000,
+    capabilities: ["tools", "vision", "json", "streaming", "reasoning"],
+    released: "2025-03-13",
+    routes: [
+      {
+        provider: "cohere",
+        upstream_id: "command-a-03-2025",
+        pricing: { input: "2.50", output: "10.00" },
+        ...price,
+      },
+    ],
+  },
+  {
+    id: embedModel,
+    name: "Embed v4 (compat test)",
+    lab: "cohere",
+    modality: "embedding",
+    context_window: 128000,
+    max_output_tokens: 0,
+    capabilities: [],
+    released: "2025-04-15",
+    routes: [{ provider: "cohere", upstream_id: "embed-v4.0", pricing: { input: "0.12" }, ...price }],
+  },
+];
 
 const sse = (events: unknown[]): string[] =>
   events.map((event) => {
@@ -68,18 +61,14 @@ describe("Cohere v2 adapter", { skip: fixturesMissing }, () => {
   let upstream: FakeUpstream;
   const user = [{ role: "user" as const, content: "What is the capital of France?" }];
 
+  let close: () => Promise<void>;
   before(async () => {
-    upstream = await startFakeUpstream(() => ({ status: 500, body: "{}" }));
-    gateway = await startTestGateway({
+    ({ gateway, upstream, close } = await startGatewayWithFakeUpstream(testModels, (baseUrl) => ({
       COHERE_API_KEY: "test-cohere-key",
-      COHERE_BASE_URL: upstream.baseUrl.replace(/\/v1$/, ""),
-      AIG_CONFIG: writeTestCatalog(),
-    });
+      COHERE_BASE_URL: baseUrl.replace(/\/v1$/, ""),
+    })));
   });
-  after(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
+  after(() => close());
 
   it("[text] answers from a recorded /v2/chat body with the slug, finish reason and Bearer auth", async () => {
     upstream.setHandler(() => replyWithJsonFixture("cohere/chat-text.json"));
@@ -477,14 +466,8 @@ describe("Cohere v2 adapter", { skip: fixturesMissing }, () => {
         messages: user,
         stream: true,
       });
-      let text = "";
-      await assert.rejects(
-        (async () => {
-          for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
-        })(),
-        (error: unknown) => error instanceof Error && pattern.test(error.message),
-        name,
-      );
+      const { text, error } = await readStreamUntilFailure(stream, name);
+      assert.ok(error instanceof Error && pattern.test(error.message), name);
       assert.equal(text, "The capital", name);
     }
   });

@@ -4,19 +4,17 @@
 // on what the gateway sent upstream.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import OpenAI from "openai";
 import {
   replyWithCassette,
   replyWithJsonFixture,
-  startFakeUpstream,
   type FakeReply,
   type FakeUpstream,
 } from "./support/fake-upstream.ts";
 import { fixturesMissing, readCassette, readChunkLines, readJsonFixture } from "./support/fixtures.ts";
-import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
+import { readStreamUntilFailure } from "./support/read-stream-until-failure.ts";
+import { startGatewayWithFakeUpstream } from "./support/start-gateway-with-fake-upstream.ts";
+import type { TestGateway } from "./support/start-test-gateway.ts";
 
 const dir = "google/";
 
@@ -90,32 +88,21 @@ describe("Gemini API upstream through the openai SDK", { skip: fixturesMissing }
   let gateway: TestGateway;
   let upstream: FakeUpstream;
 
+  let close: () => Promise<void>;
   before(async () => {
-    upstream = await startFakeUpstream(() => ({ status: 500, body: "{}" }));
-    const configDir = mkdtempSync(join(tmpdir(), "aig-gemini-"));
-    const configPath = join(configDir, "aigateway.config.json");
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        models: [
-          testModel(pro3, "gemini-3-pro-preview"),
-          testModel(flash2, "gemini-2.0-flash"),
-          testModel(flash2exp, "gemini-2.0-flash-exp"),
-          testModel(misspelled, "gemini-3.6-flahs"),
-          testModel(embedding, "gemini-embedding-2-preview", "embedding"),
-        ],
-      }),
-    );
-    gateway = await startTestGateway({
+    const models = [
+      testModel(pro3, "gemini-3-pro-preview"),
+      testModel(flash2, "gemini-2.0-flash"),
+      testModel(flash2exp, "gemini-2.0-flash-exp"),
+      testModel(misspelled, "gemini-3.6-flahs"),
+      testModel(embedding, "gemini-embedding-2-preview", "embedding"),
+    ];
+    ({ gateway, upstream, close } = await startGatewayWithFakeUpstream(models, (baseUrl) => ({
       GEMINI_API_KEY: "test-gemini-key",
-      GEMINI_BASE_URL: upstream.baseUrl,
-      AIG_CONFIG: configPath,
-    });
+      GEMINI_BASE_URL: baseUrl,
+    })));
   });
-  after(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
+  after(() => close());
 
   it("[text] answers with the text, the thought signature, usage with thoughts and cost", async () => {
     upstream.setHandler(() => replyWithJsonFixture(`${dir}generate-content-text.json`));
@@ -650,14 +637,8 @@ describe("Gemini API upstream through the openai SDK", { skip: fixturesMissing }
       messages: [{ role: "user", content: "How many r's?" }],
       stream: true,
     });
-    let text = "";
-    await assert.rejects(
-      (async () => {
-        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
-      })(),
-      (error: unknown) =>
-        error instanceof OpenAI.APIError && /internal error has occurred/.test(error.message),
-    );
+    const { text, error } = await readStreamUntilFailure(stream);
+    assert.ok(error instanceof OpenAI.APIError && /internal error has occurred/.test(error.message));
     assert.equal(text, "There are **3**");
   });
 

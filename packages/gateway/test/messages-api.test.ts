@@ -4,9 +4,6 @@
 // OpenAI-shaped hub and answered by fake OpenAI, OpenRouter and DeepSeek servers (and the echo model).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import {
   replyWithCassette,
@@ -20,6 +17,7 @@ import { callApi } from "./support/call-api.ts";
 import { fixturesMissing, readChunkLines } from "./support/fixtures.ts";
 import { startTestGateway, type TestGateway } from "./support/start-test-gateway.ts";
 import { waitFor } from "./support/wait-for.ts";
+import { writeModelsConfig } from "./support/write-models-config.ts";
 
 const vendors = ["anthropic", "openai", "openrouter", "deepseek", "groq"] as const;
 
@@ -104,23 +102,17 @@ describe("inbound Anthropic Messages API through @anthropic-ai/sdk", { skip: fix
       env[`${vendor.toUpperCase()}_API_KEY`] = `test-${vendor}-key`;
       env[`${vendor.toUpperCase()}_BASE_URL`] = upstreams[vendor].baseUrl;
     }
-    const configPath = join(mkdtempSync(join(tmpdir(), "aig-messages-")), "aigateway.config.json");
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        models: [
-          testModel(claudeSlug, "anthropic", "claude-opus-4-8", allCapabilities),
-          testModel(viaOpenRouter, "openrouter", "anthropic/claude-sonnet-4.5", allCapabilities),
-          testModel(groqModel, "groq", "qwen/qwen3-32b", ["tools", "json", "streaming", "reasoning"]),
-          testModel(deepseekReasoner, "deepseek", "deepseek-reasoner", [
-            "tools",
-            "json",
-            "streaming",
-            "reasoning",
-          ]),
-        ],
-      }),
-    );
+    const configPath = writeModelsConfig([
+      testModel(claudeSlug, "anthropic", "claude-opus-4-8", allCapabilities),
+      testModel(viaOpenRouter, "openrouter", "anthropic/claude-sonnet-4.5", allCapabilities),
+      testModel(groqModel, "groq", "qwen/qwen3-32b", ["tools", "json", "streaming", "reasoning"]),
+      testModel(deepseekReasoner, "deepseek", "deepseek-reasoner", [
+        "tools",
+        "json",
+        "streaming",
+        "reasoning",
+      ]),
+    ]);
     gateway = await startTestGateway({ ...env, AIG_CONFIG: configPath });
     // As Claude Code does with ANTHROPIC_BASE_URL: the SDK appends /v1/messages.
     client = new Anthropic({ apiKey: gateway.ownerKey, baseURL: gateway.baseUrl, maxRetries: 0 });

@@ -15,6 +15,7 @@ import { createGateway, type Gateway } from "../src/create-gateway.ts";
 import type { WebhookTimers } from "../src/webhooks/webhook-dispatcher.ts";
 import type { ResolveHost } from "../src/webhooks/webhook-url-guard.ts";
 import { PostgresTestSchemas } from "./storage/postgres-test-schemas.ts";
+import { callApi } from "./support/call-api.ts";
 
 const ownerKey = "sk-aig-webhook-test-owner-0123456789";
 const startTime = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -184,17 +185,7 @@ async function openGateway(
   return {
     gateway,
     baseUrl,
-    async call(method, path, body, key = ownerKey) {
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, body: (await response.json()) as ApiBody };
-    },
+    call: (method, path, body, key = ownerKey) => callApi<ApiBody>(baseUrl, key, method, path, body),
     close: () => gateway.close(),
   };
 }

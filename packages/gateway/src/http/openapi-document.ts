@@ -7,7 +7,7 @@ import { jobPaths, jobSchemas } from "./openapi-jobs-paths.ts";
 import { accountPaths, accountSchemas } from "./openapi-account-paths.ts";
 import { embeddingRequestSchema } from "./validation/embedding-request-schema.ts";
 import { countTokensRequestSchema, messagesRequestSchema } from "./validation/messages-request-schema.ts";
-import { idParameter, json, reference, toJsonSchema } from "./openapi-building-blocks.ts";
+import { idParameter, json, list, reference, toJsonSchema } from "./openapi-building-blocks.ts";
 
 // The OpenAPI 3.1 description of what this gateway serves. Request bodies come from the same zod
 // schemas that validate them, so the document cannot drift from what the server accepts.
@@ -222,10 +222,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           responses: {
             "200": {
               description: "OpenAI list of models with modality, context window, pricing, capabilities",
-              content: json({
-                type: "object",
-                properties: { object: { const: "list" }, data: { type: "array", items: reference("Model") } },
-              }),
+              content: list("Model"),
             },
             "400": errorResponse("Unknown filter value (the `param` names the query parameter)"),
             "401": commonErrors["401"],

@@ -1,6 +1,6 @@
 // The async jobs and batches part of the OpenAPI document (see openapi-document.ts). Request bodies
 // are the zod schemas that validate them.
-import { z } from "zod";
+import type { z } from "zod";
 import { createBatchSchema } from "./validation/batch-schemas.ts";
 import {
   asyncTranscriptionSchema,
@@ -8,15 +8,16 @@ import {
   threeDimensionalJobSchema,
   videoJobSchema,
 } from "./validation/job-request-schemas.ts";
+import {
+  error,
+  idParameter,
+  json,
+  reference,
+  toJsonSchema,
+  unauthorized,
+} from "./openapi-building-blocks.ts";
 
-const reference = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ "application/json": { schema } });
-const error = (description: string) => ({ description, content: json(reference("Error")) });
-const body = (schema: z.ZodType) => ({
-  required: true,
-  content: json(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" })),
-});
-const idParameter = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const body = (schema: z.ZodType) => ({ required: true, content: json(toJsonSchema(schema)) });
 const idempotencyKey = {
   name: "Idempotency-Key",
   in: "header",
@@ -28,7 +29,7 @@ const idempotencyKey = {
 const submitted = {
   "202": { description: "Queued; poll GET /v1/jobs/{id}", content: json(reference("Job")) },
   "400": error("Invalid body or webhook_url"),
-  "401": error("Missing or unknown API key"),
+  "401": unauthorized,
   "402": error("A spend cap has no room for this job"),
   "404": error("Unknown model"),
   "409": error("Idempotency-Key reused with another body"),
@@ -103,12 +104,12 @@ export const jobSchemas = {
 
 const jobResponses = {
   "200": { description: "The job", content: json(reference("Job")) },
-  "401": error("Missing or unknown API key"),
+  "401": unauthorized,
   "404": error("No such job in this account"),
 };
 const batchResponses = {
   "200": { description: "The batch", content: json(reference("Batch")) },
-  "401": error("Missing or unknown API key"),
+  "401": unauthorized,
   "404": error("No such batch in this account"),
 };
 
@@ -146,7 +147,7 @@ export const jobPaths = {
       responses: {
         "201": { description: "Created, validating", content: json(reference("Batch")) },
         "400": error("Unknown file, wrong purpose, endpoint or completion_window"),
-        "401": error("Missing or unknown API key"),
+        "401": unauthorized,
       },
     },
     get: {
@@ -163,7 +164,7 @@ export const jobPaths = {
             properties: { data: { type: "array", items: reference("Batch") } },
           }),
         },
-        "401": error("Missing or unknown API key"),
+        "401": unauthorized,
       },
     },
   },

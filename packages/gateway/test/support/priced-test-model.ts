@@ -1,6 +1,4 @@
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeModelsConfig } from "./write-models-config.ts";
 
 /**
  * A config file adding `test/priced`: gpt-4.1-nano behind the openai provider at $1,000 per 1M output
@@ -8,35 +6,27 @@ import { join } from "node:path";
  * a request with max_tokens 363 reserves exactly what it will cost.
  */
 export function writePricedModelConfig(): string {
-  const directory = mkdtempSync(join(tmpdir(), "aig-priced-"));
-  const path = join(directory, "aigateway.config.json");
-  writeFileSync(
-    path,
-    JSON.stringify({
-      models: [
+  return writeModelsConfig([
+    {
+      id: "test/priced",
+      name: "Priced test model",
+      lab: "test",
+      modality: "text",
+      context_window: 100_000,
+      max_output_tokens: 4_000,
+      capabilities: ["streaming"],
+      released: "2026-01-01",
+      routes: [
         {
-          id: "test/priced",
-          name: "Priced test model",
-          lab: "test",
-          modality: "text",
-          context_window: 100_000,
-          max_output_tokens: 4_000,
-          capabilities: ["streaming"],
-          released: "2026-01-01",
-          routes: [
-            {
-              provider: "openai",
-              upstream_id: "gpt-4.1-nano",
-              pricing: { input: "0", output: "1000" },
-              price_source: "test",
-              price_as_of: "2026-01-01",
-            },
-          ],
+          provider: "openai",
+          upstream_id: "gpt-4.1-nano",
+          pricing: { input: "0", output: "1000" },
+          price_source: "test",
+          price_as_of: "2026-01-01",
         },
       ],
-    }),
-  );
-  return path;
+    },
+  ]);
 }
 
 /** What one recorded completion costs on `test/priced`, in nanodollars. */

@@ -1,6 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeModelsConfig } from "./write-models-config.ts";
 
 function route(provider: string, input: string, output: string) {
   return {
@@ -34,22 +32,10 @@ function model(id: string, routes: ReturnType<typeof route>[], family?: string) 
  * deepseek only.
  */
 export function writeRoutingModelsConfig(): string {
-  const directory = mkdtempSync(join(tmpdir(), "aig-routing-"));
-  const path = join(directory, "aigateway.config.json");
-  writeFileSync(
-    path,
-    JSON.stringify({
-      models: [
-        model("test/multi", [
-          route("openai", "1", "2"),
-          route("groq", "0.5", "1"),
-          route("deepseek", "2", "4"),
-        ]),
-        model("test/alpha", [route("openai", "1", "2")], "test-family"),
-        model("test/beta", [route("groq", "1", "2")], "test-family"),
-        model("test/solo", [route("deepseek", "1", "2")]),
-      ],
-    }),
-  );
-  return path;
+  return writeModelsConfig([
+    model("test/multi", [route("openai", "1", "2"), route("groq", "0.5", "1"), route("deepseek", "2", "4")]),
+    model("test/alpha", [route("openai", "1", "2")], "test-family"),
+    model("test/beta", [route("groq", "1", "2")], "test-family"),
+    model("test/solo", [route("deepseek", "1", "2")]),
+  ]);
 }
