@@ -12,14 +12,6 @@ export interface RateLimitResult {
   retryAfterMs: number;
 }
 
-export interface ReserveResult {
-  admitted: boolean;
-  /** The amount added to the counter: `amount` when admitted, else 0. */
-  reserved: number;
-  /** The counter after this call. */
-  total: number;
-}
-
 export interface CounterLimit {
   key: string;
   /** Integer nanodollars the counter may reach. */
@@ -46,15 +38,6 @@ export interface KvStore {
    */
   consumeRateLimit(key: string, limit: number, windowMs: number, nowMs: number): Promise<RateLimitResult>;
 
-  /**
-   * Atomically adds `amount` (integer nanodollars) only if the counter stays ≤ `cap`. A new counter
-   * expires `ttlMs` after it is created (not refreshed), so a per-period key cleans itself up.
-   */
-  reserve(key: string, amount: number, cap: number, ttlMs: number): Promise<ReserveResult>;
-  /** Replaces a reservation by the true cost (adds actual − reserved); returns the new total. */
-  settle(key: string, reserved: number, actual: number): Promise<number>;
-  /** Gives back a reservation whose request failed; returns the new total. */
-  release(key: string, reserved: number): Promise<number>;
   /** 0 when the counter does not exist. */
   readCounter(key: string): Promise<number>;
   /**

@@ -9,14 +9,7 @@ import {
   assertTtl,
   KvUnavailableError,
 } from "./kv-store.ts";
-import type {
-  CounterLimit,
-  KvStore,
-  MessageHandler,
-  RateLimitResult,
-  ReserveAllResult,
-  ReserveResult,
-} from "./kv-store.ts";
+import type { CounterLimit, KvStore, MessageHandler, RateLimitResult, ReserveAllResult } from "./kv-store.ts";
 
 export interface MemoryKvStoreOptions {
   /** The clock for expiry; tests inject one. Rate-limit `nowMs` must come from the same clock. */
@@ -127,38 +120,6 @@ export class MemoryKvStore implements KvStore {
       resetMs: newest === undefined ? 0 : newest + windowMs - nowMs,
       retryAfterMs: allowed ? 0 : oldest === undefined ? windowMs : oldest + windowMs - nowMs,
     };
-  }
-
-  async reserve(key: string, amount: number, cap: number, ttlMs: number): Promise<ReserveResult> {
-    this.#assertOpen();
-    assertReserveArguments(amount, cap, ttlMs);
-    const counter = this.#liveCounter(key);
-    const current = counter?.value ?? 0;
-    if (current + amount > cap) return { admitted: false, reserved: 0, total: current };
-    if (counter) {
-      counter.value = current + amount;
-    } else {
-      // Budget counters are never evicted: forgetting spend would let a capped account spend again.
-      if (this.#counters.size >= this.#maxKeys) this.sweep();
-      if (this.#counters.size >= this.#maxKeys) {
-        throw new KvUnavailableError(`memory kv store holds ${this.#maxKeys} counters; refusing a new one`);
-      }
-      this.#counters.set(key, { value: amount, expiresAt: this.#now() + ttlMs });
-    }
-    return { admitted: true, reserved: amount, total: current + amount };
-  }
-
-  async settle(key: string, reserved: number, actual: number): Promise<number> {
-    this.#assertOpen();
-    assertSafeInteger("reserved", reserved);
-    assertSafeInteger("actual", actual);
-    return this.#adjust(key, actual - reserved);
-  }
-
-  async release(key: string, reserved: number): Promise<number> {
-    this.#assertOpen();
-    assertSafeInteger("reserved", reserved);
-    return this.#adjust(key, -reserved);
   }
 
   async readCounter(key: string): Promise<number> {

@@ -10,21 +10,8 @@ import {
   assertTtl,
   KvUnavailableError,
 } from "./kv-store.ts";
-import type {
-  CounterLimit,
-  KvStore,
-  MessageHandler,
-  RateLimitResult,
-  ReserveAllResult,
-  ReserveResult,
-} from "./kv-store.ts";
-import {
-  adjustAllScript,
-  adjustCounterScript,
-  consumeRateLimitScript,
-  reserveAllScript,
-  reserveScript,
-} from "./redis-scripts.ts";
+import type { CounterLimit, KvStore, MessageHandler, RateLimitResult, ReserveAllResult } from "./kv-store.ts";
+import { adjustAllScript, consumeRateLimitScript, reserveAllScript } from "./redis-scripts.ts";
 import type { LuaScript } from "./redis-scripts.ts";
 
 export interface RedisKvStoreOptions {
@@ -108,26 +95,6 @@ export class RedisKvStore implements KvStore {
       resetMs: newest === undefined ? 0 : newest + windowMs - nowMs,
       retryAfterMs: allowed ? 0 : oldest === undefined ? windowMs : oldest + windowMs - nowMs,
     };
-  }
-
-  async reserve(key: string, amount: number, cap: number, ttlMs: number): Promise<ReserveResult> {
-    assertReserveArguments(amount, cap, ttlMs);
-    const [admittedFlag, total] = asArray(
-      await this.#script(reserveScript, this.#key("ctr:", key), amount, cap, ttlMs),
-    );
-    const admitted = asNumber(admittedFlag) === 1;
-    return { admitted, reserved: admitted ? amount : 0, total: asNumber(total) };
-  }
-
-  async settle(key: string, reserved: number, actual: number): Promise<number> {
-    assertSafeInteger("reserved", reserved);
-    assertSafeInteger("actual", actual);
-    return asNumber(await this.#script(adjustCounterScript, this.#key("ctr:", key), actual - reserved));
-  }
-
-  async release(key: string, reserved: number): Promise<number> {
-    assertSafeInteger("reserved", reserved);
-    return asNumber(await this.#script(adjustCounterScript, this.#key("ctr:", key), -reserved));
   }
 
   async readCounter(key: string): Promise<number> {
@@ -306,17 +273,7 @@ export class RedisKvStore implements KvStore {
   }
 
   async #script(script: LuaScript, key: string, ...args: (string | number)[]): Promise<unknown> {
-    return this.#run(async () => {
-      try {
-        return await this.#client.evalsha(script.sha, 1, key, ...args);
-      } catch (error) {
-        // The script cache is empty after a Redis restart or failover; the source reloads it.
-        if (isReplyError(error) && error.message.startsWith("NOSCRIPT")) {
-          return await this.#client.eval(script.source, 1, key, ...args);
-        }
-        throw error;
-      }
-    });
+    return this.#scriptOnKeys(script, [key], args);
   }
 
   async #scriptOnKeys(
@@ -328,6 +285,7 @@ export class RedisKvStore implements KvStore {
       try {
         return await this.#client.evalsha(script.sha, keys.length, ...keys, ...args);
       } catch (error) {
+        // The script cache is empty after a Redis restart or failover; the source reloads it.
         if (isReplyError(error) && error.message.startsWith("NOSCRIPT")) {
           return await this.#client.eval(script.source, keys.length, ...keys, ...args);
         }

@@ -42,34 +42,6 @@ return {allowed, count, oldest, newest}
 `);
 
 /**
- * KEYS[1] counter. ARGV: amount, cap, ttlMs. Adds only if the total stays ≤ cap; the TTL is set when
- * the counter is created, never refreshed. Returns {admitted, total}.
- */
-export const reserveScript = lua(`
-local key = KEYS[1]
-local current = tonumber(redis.call('GET', key) or '0')
-if current + tonumber(ARGV[1]) > tonumber(ARGV[2]) then
-  return {0, current}
-end
-local total = redis.call('INCRBY', key, ARGV[1])
-if redis.call('PTTL', key) == -1 then
-  redis.call('PEXPIRE', key, ARGV[3])
-end
-return {1, total}
-`);
-
-/**
- * KEYS[1] counter. ARGV: delta. A missing counter's period has ended: recreating it would leave a
- * key without expiry, so the adjustment is dropped and 0 returned.
- */
-export const adjustCounterScript = lua(`
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return 0
-end
-return redis.call('INCRBY', KEYS[1], ARGV[1])
-`);
-
-/**
  * KEYS counters. ARGV: amount, then (cap, ttlMs) per key. Checks every counter before touching any,
  * so the reservation is all-or-nothing. Returns {refusedIndex (0-based, -1 when admitted), totals…}.
  */
@@ -99,7 +71,10 @@ end
 return reply
 `);
 
-/** KEYS counters. ARGV: delta. Adjusts the ones that exist (see adjustCounterScript); returns totals. */
+/**
+ * KEYS counters. ARGV: delta. Adjusts the ones that exist and returns their totals (0 for a missing
+ * one): a missing counter's period has ended, and recreating it would leave a key without expiry.
+ */
 export const adjustAllScript = lua(`
 local totals = {}
 for index, key in ipairs(KEYS) do

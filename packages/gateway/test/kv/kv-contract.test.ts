@@ -67,6 +67,21 @@ function redisBackend(redisUrl: string): Backend {
   };
 }
 
+// One counter through the multi-counter operations the spend guard uses, in the shape of a single
+// reservation: what was admitted, how much was reserved, and the counter after.
+async function reserve(store: KvStore, key: string, amount: number, cap: number, ttlMs: number) {
+  const result = await store.reserveAll([{ key, cap, ttlMs }], amount);
+  return { admitted: result.admitted, reserved: result.admitted ? amount : 0, total: result.totals[0] ?? 0 };
+}
+
+async function settle(store: KvStore, key: string, reserved: number, actual: number): Promise<number> {
+  return (await store.adjustAll([key], actual - reserved))[0] ?? 0;
+}
+
+async function release(store: KvStore, key: string, reserved: number): Promise<number> {
+  return (await store.adjustAll([key], -reserved))[0] ?? 0;
+}
+
 /** Polls instead of sleeping a fixed time: fast when the condition holds early, bounded when not. */
 async function eventually(check: () => Promise<boolean>, timeoutMs = 3_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -177,7 +192,7 @@ function contract(backend: Backend): void {
       const key = unique("budget");
       const results = await Promise.all(
         Array.from({ length: 200 }, (_, index) =>
-          (index % 2 === 0 ? store : peer).reserve(key, 10, 100, 60_000),
+          reserve(index % 2 === 0 ? store : peer, key, 10, 100, 60_000),
         ),
       );
       const admitted = results.filter((result) => result.admitted);
@@ -191,31 +206,31 @@ function contract(backend: Backend): void {
       const store = await backend.open();
       const key = unique("budget");
       assert.equal(await store.readCounter(key), 0);
-      assert.deepEqual(await store.reserve(key, 50, 100, 60_000), {
+      assert.deepEqual(await reserve(store, key, 50, 100, 60_000), {
         admitted: true,
         reserved: 50,
         total: 50,
       });
-      assert.equal(await store.settle(key, 50, 30), 30);
-      assert.deepEqual(await store.reserve(key, 70, 100, 60_000), {
+      assert.equal(await settle(store, key, 50, 30), 30);
+      assert.deepEqual(await reserve(store, key, 70, 100, 60_000), {
         admitted: true,
         reserved: 70,
         total: 100,
       });
-      assert.deepEqual(await store.reserve(key, 1, 100, 60_000), {
+      assert.deepEqual(await reserve(store, key, 1, 100, 60_000), {
         admitted: false,
         reserved: 0,
         total: 100,
       });
-      assert.equal(await store.release(key, 70), 30);
+      assert.equal(await release(store, key, 70), 30);
       // An admitted request may cost more than estimated; the overshoot is recorded, not lost.
-      assert.deepEqual(await store.reserve(key, 20, 100, 60_000), {
+      assert.deepEqual(await reserve(store, key, 20, 100, 60_000), {
         admitted: true,
         reserved: 20,
         total: 50,
       });
-      assert.equal(await store.settle(key, 20, 75), 105);
-      assert.deepEqual(await store.reserve(key, 0, 100, 60_000), {
+      assert.equal(await settle(store, key, 20, 75), 105);
+      assert.deepEqual(await reserve(store, key, 0, 100, 60_000), {
         admitted: false,
         reserved: 0,
         total: 105,
@@ -227,26 +242,26 @@ function contract(backend: Backend): void {
       const store = await backend.open();
       const key = unique("budget");
       const big = Number.MAX_SAFE_INTEGER - 1;
-      assert.deepEqual(await store.reserve(key, big, Number.MAX_SAFE_INTEGER, 60_000), {
+      assert.deepEqual(await reserve(store, key, big, Number.MAX_SAFE_INTEGER, 60_000), {
         admitted: true,
         reserved: big,
         total: big,
       });
-      assert.equal(await store.settle(key, big, big + 1), Number.MAX_SAFE_INTEGER);
+      assert.equal(await settle(store, key, big, big + 1), Number.MAX_SAFE_INTEGER);
       assert.equal(await store.readCounter(key), Number.MAX_SAFE_INTEGER);
-      await assert.rejects(store.reserve(key, 0.5, 100, 60_000), RangeError);
-      await assert.rejects(store.reserve(key, -1, 100, 60_000), RangeError);
-      await assert.rejects(store.settle(key, 1, 1.5), RangeError);
+      await assert.rejects(reserve(store, key, 0.5, 100, 60_000), RangeError);
+      await assert.rejects(reserve(store, key, -1, 100, 60_000), RangeError);
+      await assert.rejects(settle(store, key, 1, 1.5), RangeError);
     });
 
     test("a counter expires with its TTL and a late settle does not recreate it", async () => {
       const store = await backend.open();
       const key = unique("budget");
-      await store.reserve(key, 10, 100, 50);
+      await reserve(store, key, 10, 100, 50);
       assert.equal(await store.readCounter(key), 10);
       backend.elapse(50);
       await eventually(async () => (await store.readCounter(key)) === 0);
-      assert.equal(await store.settle(key, 10, 12), 0);
+      assert.equal(await settle(store, key, 10, 12), 0);
       assert.equal(await store.readCounter(key), 0);
     });
   });
@@ -341,7 +356,7 @@ function contract(backend: Backend): void {
       const keys = [`${base}:a:1`, `${base}:a:2`, `${base}:ab`, `${base}:b:1`, `${base}:*[x]?`];
       for (const key of keys) await store.set(key, key, 60_000);
       // Counters and windows share no namespace with the cache.
-      await store.reserve(`${base}:a:counter`, 1, 10, 60_000);
+      await reserve(store, `${base}:a:counter`, 1, 10, 60_000);
       assert.equal(await store.deleteByPrefix(`${base}:a:`), 2);
       assert.deepEqual(await Promise.all(keys.map((key) => store.get(key))), [
         undefined,
@@ -420,7 +435,7 @@ function contract(backend: Backend): void {
       await store.close();
       assert.equal(await store.ping(), false);
       await assert.rejects(store.get("x"), KvUnavailableError);
-      await assert.rejects(store.reserve("x", 1, 10, 1_000), KvUnavailableError);
+      await assert.rejects(reserve(store, "x", 1, 10, 1_000), KvUnavailableError);
       await assert.rejects(store.consumeRateLimit("x", 1, 1_000, start), KvUnavailableError);
     });
   });
@@ -452,10 +467,10 @@ describe("memory kv store", () => {
   test("refuses a new counter when full rather than forgetting spend", async () => {
     const store = new MemoryKvStore({ maxKeys: 2, sweepIntervalMs: 0 });
     try {
-      await store.reserve("a", 1, 10, 60_000);
-      await store.reserve("b", 1, 10, 60_000);
-      await assert.rejects(store.reserve("c", 1, 10, 60_000), KvUnavailableError);
-      assert.equal((await store.reserve("a", 1, 10, 60_000)).total, 2);
+      await reserve(store, "a", 1, 10, 60_000);
+      await reserve(store, "b", 1, 10, 60_000);
+      await assert.rejects(reserve(store, "c", 1, 10, 60_000), KvUnavailableError);
+      assert.equal((await reserve(store, "a", 1, 10, 60_000)).total, 2);
     } finally {
       await store.close();
     }
@@ -472,8 +487,8 @@ describe("unreachable redis", () => {
     });
     try {
       await assert.rejects(store.consumeRateLimit("key", 10, 60_000, Date.now()), KvUnavailableError);
-      await assert.rejects(store.reserve("budget", 1, 10, 60_000), KvUnavailableError);
-      await assert.rejects(store.settle("budget", 1, 2), KvUnavailableError);
+      await assert.rejects(reserve(store, "budget", 1, 10, 60_000), KvUnavailableError);
+      await assert.rejects(settle(store, "budget", 1, 2), KvUnavailableError);
       await assert.rejects(store.readCounter("budget"), KvUnavailableError);
       await assert.rejects(store.reserveAll([{ key: "b", cap: 10, ttlMs: 1_000 }], 1), KvUnavailableError);
       await assert.rejects(store.adjustAll(["b"], 1), KvUnavailableError);
@@ -547,17 +562,17 @@ describe("redis kv store", redisUrl ? {} : { skip: "REDIS_URL not set: Redis KV 
     try {
       const received: string[] = [];
       const unsubscribe = await store.subscribe("revocations", (message) => received.push(message));
-      assert.equal((await store.reserve("budget", 10, 100, 60_000)).total, 10);
+      assert.equal((await reserve(store, "budget", 10, 100, 60_000)).total, 10);
 
       await proxy.stop();
       await eventually(async () => !(await store.ping()));
       const started = Date.now();
-      await assert.rejects(store.reserve("budget", 10, 100, 60_000), KvUnavailableError);
+      await assert.rejects(reserve(store, "budget", 10, 100, 60_000), KvUnavailableError);
       assert.ok(Date.now() - started < 1_500);
 
       await proxy.start();
       await eventually(() => store.ping(), 10_000);
-      assert.equal((await store.reserve("budget", 10, 100, 60_000)).total, 20);
+      assert.equal((await reserve(store, "budget", 10, 100, 60_000)).total, 20);
       // ioredis resubscribes on reconnect; poll because the subscriber may come back a bit later.
       await eventually(async () => {
         await direct.publish("revocations", "key_1");
